@@ -1,0 +1,1 @@
+"""PySide6 desktop GUI. Only this package imports Qt, and only through ``pensiondesk.gui.qt``."""
