@@ -1,0 +1,71 @@
+"""Person names (姓名): pinyin initials for search, and checks on what a name may contain.
+
+Coordinators find people by typing pinyin initials ("zsf" finds 张三丰). pypinyin gives the common reading of each
+character, but several characters read differently as a surname (单 shàn, 曾 zēng, 解 xiè, 仇 qiú, 查 zhā, 区 ōu,
+覃 qín, 盖 gě, 缪 miào, 尉 yù …); the first character of a name is looked up in a surname table first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+# Initial of the surname reading where it differs from the common reading of the character.
+_SURNAME_INITIALS: dict[str, str] = {
+    "单": "s",
+    "曾": "z",
+    "解": "x",
+    "仇": "q",
+    "查": "z",
+    "区": "o",
+    "覃": "q",
+    "盖": "g",
+    "缪": "m",
+    "尉": "y",
+    "朴": "p",
+    "翟": "z",
+    "乐": "y",
+    "秘": "b",
+    "繁": "p",
+    "员": "y",
+    "长": "z",
+    "种": "c",
+}
+
+_NAME_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134a·•A-Za-z ]{1,40}$")
+
+
+def _keep_alnum(chars: str) -> str:
+    return "".join(c for c in chars if c.isalnum())
+
+
+def pinyin_initials(name: str) -> str:
+    """Lower-case pinyin initials of a name, surname reading first: 单雄信 → sxx, 张三丰 → zsf.
+
+    A run of Latin letters counts as one word (Tom → t) and the middle dot of minority names counts for nothing,
+    so 买买提·吐尔逊 → mmttex.
+    """
+    name = name.strip()
+    if not name:
+        return ""
+    # A non-Chinese run (a Latin name, the middle dot) comes back whole: it contributes its first letter or nothing.
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=_keep_alnum)
+    initials = [part[:1].lower() for part in letters if part]
+    if initials and name[0] in _SURNAME_INITIALS:
+        initials[0] = _SURNAME_INITIALS[name[0]]
+    return "".join(initials)
+
+
+def name_problem(name: str) -> str | None:
+    """Why a name cannot be a resident's 姓名, in plain Chinese, or ``None`` when it is acceptable."""
+    stripped = name.strip()
+    if not stripped:
+        return "姓名不能为空"
+    if len(stripped) > 40:
+        return "姓名过长（最多40个字）"
+    if any(ch.isdigit() for ch in stripped):
+        return "姓名中不能有数字，请核对是否把身份证号或电话填进了姓名栏"
+    if not _NAME_RE.match(stripped):
+        return "姓名中有不能识别的符号，只能包含汉字、间隔号“·”或字母"
+    return None
