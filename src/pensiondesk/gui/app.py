@@ -1,0 +1,149 @@
+"""Starting the desktop program (启动图形界面).
+
+:func:`run_gui` is what ``pensiondesk`` (no subcommand) calls: it makes the ``QApplication``, loads the
+bundled Chinese font so every laptop shows the same glyphs whatever fonts Windows has, installs the
+translations, routes unexpected errors to a log file instead of a traceback, opens the database (creating or
+upgrading it, with a backup first) and shows :class:`~pensiondesk.gui.main_window.MainWindow`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pensiondesk import __version__
+from pensiondesk.gui.errors import install_excepthook, show_store_error
+from pensiondesk.gui.main_window import MainWindow
+from pensiondesk.gui.person_model import SessionFactory
+from pensiondesk.gui.qt import (
+    QApplication,
+    QCoreApplication,
+    QFont,
+    QFontDatabase,
+    QLibraryInfo,
+    QLocale,
+    QTranslator,
+)
+
+__all__ = [
+    "BUNDLED_FONT",
+    "DEFAULT_POINT_SIZE",
+    "EXIT_DATABASE_ERROR",
+    "build_main_window",
+    "install_bundled_font",
+    "install_translators",
+    "run_gui",
+]
+
+#: The CJK font shipped in ``resources/fonts`` (Apache-2.0): all of Simplified Chinese, on any Windows.
+BUNDLED_FONT = "wqy-microhei.ttc"
+#: Base font size: larger than the Windows default of 9 pt, so names and ID numbers read at a glance.
+DEFAULT_POINT_SIZE = 12.0
+#: Exit status when the database cannot be opened (the coordinator has been told why).
+EXIT_DATABASE_ERROR = 1
+
+# Families registered per font file: Qt keeps application fonts for the life of the process.
+_registered_families: dict[Path, str] = {}
+
+
+def _resource(*parts: str) -> Path | None:
+    """A path under ``resources/``, or ``None`` when this copy of the program has no resources directory."""
+    from pensiondesk.resources import resource_path
+
+    try:
+        return resource_path(*parts)
+    except FileNotFoundError:
+        return None
+
+
+def install_bundled_font(app: QApplication, point_size: float = DEFAULT_POINT_SIZE) -> str | None:
+    """Make the bundled CJK font the application font, at ``point_size``; returns its family.
+
+    If the file is missing or Qt cannot read it, the system font stays (only the size changes) and ``None`` is
+    returned: a laptop with Chinese Windows still shows everything, and nothing crashes.
+    """
+    font = QFont(app.font())
+    family: str | None = None
+    path = _resource("fonts", BUNDLED_FONT)
+    if path is not None and path.is_file():
+        family = _registered_families.get(path)
+        if family is None:
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+            if families:
+                family = _registered_families[path] = families[0]
+    if family is not None:
+        # The system families stay behind it for the rare character the bundled font lacks.
+        font.setFamilies([family, *(f for f in font.families() if f != family)])
+    font.setPointSizeF(point_size)
+    app.setFont(font)
+    return family
+
+
+def install_translators(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
+    """Install Qt's own translation (so 确定/取消 buttons match) and PensionDesk's, for ``locale``.
+
+    The source strings of the GUI are Simplified Chinese, so for zh_CN PensionDesk needs no ``.qm`` of its
+    own; one is loaded when ``resources/translations/pensiondesk_<locale>.qm`` exists (as English will).
+    Returns the translators installed; they are children of ``app`` and live as long as it does.
+    """
+    locale = locale or QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(locale)
+    installed: list[QTranslator] = []
+    qt_translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ours = _resource("translations")
+    sources = [("qtbase", qt_translations)]
+    if ours is not None:
+        sources.append(("pensiondesk", str(ours)))
+    for name, directory in sources:
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", directory):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
+
+
+def build_main_window(session_factory: SessionFactory, db_path: Path) -> MainWindow:
+    """The main window over an open database (``session_factory`` is ``Database.session``)."""
+    return MainWindow(session_factory, db_path)
+
+
+def _application(argv: Sequence[str] | None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    QCoreApplication.setOrganizationName("PensionDesk")
+    QCoreApplication.setApplicationName("PensionDesk")
+    QCoreApplication.setApplicationVersion(__version__)
+    return app
+
+
+def run_gui(db_path: Path, *, argv: Sequence[str] | None = None, log_dir: Path | None = None) -> int:
+    """Run the desktop program on ``db_path`` until its window closes; returns the exit status.
+
+    ``log_dir`` is where unexpected errors are logged (default: the per-user log directory). A database the
+    program cannot open is explained in a message box and gives :data:`EXIT_DATABASE_ERROR`.
+    """
+    from pensiondesk.services.database import open_for_work
+    from pensiondesk.store.errors import StoreError
+
+    app = _application(argv)
+    install_excepthook(log_dir)
+    install_bundled_font(app)
+    install_translators(app)
+    try:
+        database = open_for_work(Path(db_path))
+    except StoreError as error:
+        show_store_error(None, error)
+        return EXIT_DATABASE_ERROR
+    try:
+        window = build_main_window(database.session, database.path)
+        window.show()
+        return app.exec()
+    except StoreError as error:
+        show_store_error(None, error)
+        return EXIT_DATABASE_ERROR
+    finally:
+        database.close()

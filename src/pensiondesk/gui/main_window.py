@@ -1,0 +1,413 @@
+"""The main window (主窗口) of the village workstation.
+
+Left, the product's pages (人员/登记, 缴费/票据, 待遇/认证, 公示/打印, 报表, 同步, 设置), reachable
+with Alt+1 … Alt+7; right, the page itself. The 人员/登记 page is the person list: one search box over a table
+that holds only ids and fetches rows as they are painted
+(:class:`~pensiondesk.gui.person_model.PersonTableModel`). Pages whose work is not built yet say so plainly
+instead of pretending.
+
+Everything the window reads comes through :mod:`pensiondesk.services.roster`; it never touches the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pensiondesk import __version__
+from pensiondesk.gui.person_model import Column, PersonTableModel, SessionFactory
+from pensiondesk.gui.qt import (
+    QAbstractItemView,
+    QAction,
+    QActionGroup,
+    QEvent,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QHBoxLayout,
+    QHeaderView,
+    QKeyEvent,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QObject,
+    QSize,
+    QStackedWidget,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from pensiondesk.services.roster import PersonFilter, count_persons, village_summary
+
+__all__ = ["PRODUCT_NAME", "SEARCH_DEBOUNCE_MS", "MainWindow", "PersonPage", "PlaceholderPage"]
+
+PRODUCT_NAME = "城乡居保村级工作台"
+#: Pause after the last keystroke before the list is filtered: one query per word, not per letter.
+SEARCH_DEBOUNCE_MS = 150
+
+# Column widths as sample text, so they follow the font size (and any translation) rather than pixels.
+_COLUMN_SAMPLES = (
+    "100000",  # 序号
+    "欧阳某某某",  # 姓名
+    "性别",  # 性别
+    "0000-00-00",  # 出生日期
+    "000000000000000000",  # 公民身份号码 (measured in the fixed-pitch font)
+    "第十二村民小组",  # 村民小组
+    "与户主关系",  # 与户主关系
+    "参保缴费",  # 参保状态
+    "13900000000",  # 联系电话
+)
+
+
+class PersonPage(QWidget):
+    """人员/登记: find a person by name, pinyin initials or ID number, in the whole village list."""
+
+    def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session_factory = session_factory
+        self.model = PersonTableModel(session_factory, self)
+
+        self.search_label = QLabel(self.tr("查找：姓名、身份证号或拼音首字母"))
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("personSearch")
+        self.search_box.setPlaceholderText(self.tr("例如：张三　或　zsf　或　身份证号后四位 1768"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_label.setBuddy(self.search_box)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("personCount")
+
+        self.table = QTableView()
+        self.table.setObjectName("personTable")
+        self.table.setModel(self.model)
+        self._set_up_table()
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_search)
+        self.search_box.textChanged.connect(self._debounce.start)
+        self.search_box.returnPressed.connect(self.enter_table)
+        self.search_box.installEventFilter(self)
+        self.table.installEventFilter(self)
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_label)
+        search_row.addWidget(self.search_box, 1)
+        search_row.addSpacing(16)
+        search_row.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 6)
+        layout.addLayout(search_row)
+        layout.addWidget(self.table, 1)
+
+        self._total = 0
+        self.update_count()
+
+    def _set_up_table(self) -> None:
+        table = self.table
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)  # Tab leaves the table, as a coordinator expects
+        table.verticalHeader().setVisible(False)  # the 序号 column numbers the rows
+        # Fixed row heights and column widths: a ResizeToContents mode would read every row of the list.
+        rows = table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 14)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setMinimumHeight(table.fontMetrics().height() + 16)
+        id_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        id_font.setPointSizeF(table.font().pointSizeF())
+        self.model.set_id_number_font(id_font)
+        text_metrics, id_metrics = table.fontMetrics(), QFontMetrics(id_font)
+        for column, sample in enumerate(_COLUMN_SAMPLES):
+            metrics = id_metrics if column == Column.ID_NUMBER else text_metrics
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+
+    # --- search ---------------------------------------------------------------------------------------------
+
+    def apply_search(self) -> None:
+        """Filter the list by what the search box holds now (the debounce timer calls this)."""
+        self._debounce.stop()
+        text = self.search_box.text().strip()
+        if text != self.model.filter.text:
+            self.model.set_filter(PersonFilter(text=text))
+            if self.model.rowCount() > 0:
+                self.table.selectRow(0)
+            self.update_count()
+
+    def enter_table(self) -> None:
+        """Enter or Down in the search box: apply the search at once and move into the list."""
+        self.apply_search()
+        if self.model.rowCount() == 0:
+            return
+        if not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the search box with its text selected, ready to type over."""
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search_box:
+                if key == Qt.Key.Key_Down:
+                    self.enter_table()
+                    return True
+                if key == Qt.Key.Key_Escape and self.search_box.text():
+                    self.search_box.clear()
+                    return True
+            elif watched is self.table and key == Qt.Key.Key_Up and self.table.currentIndex().row() <= 0:
+                self.focus_search()  # Up from the first row goes back to the search box
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- refresh --------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """F5: re-read the list from the database, keeping the selected person selected when still listed."""
+        current = self.table.currentIndex()
+        person_id = self.model.person_id(current.row()) if current.isValid() else None
+        self.model.refresh()
+        self.update_count()
+        row = self.model.row_of(person_id) if person_id is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def update_count(self) -> None:
+        """The 共 N 人 / 找到 N 人 line beside the search box."""
+        with self._session_factory() as session:
+            self._total = count_persons(session)
+        shown = self.model.rowCount()
+        if not self.model.filter.text:
+            self.count_label.setText(self.tr("共 %d 人") % self._total)
+        elif shown:
+            self.count_label.setText(self.tr("找到 %d 人（共 %d 人）") % (shown, self._total))
+        else:
+            self.count_label.setText(self.tr("没有找到符合条件的人员"))
+
+
+class PlaceholderPage(QWidget):
+    """A page whose work comes in a later version: it says what will be here, and that it is not here yet."""
+
+    def __init__(self, title: str, purpose: str, availability: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = QLabel(title)
+        heading_font = QFont(heading.font())
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.5)
+        heading_font.setBold(True)
+        heading.setFont(heading_font)
+        self.purpose_label = QLabel(purpose)
+        self.purpose_label.setWordWrap(True)
+        self.availability_label = QLabel(availability)
+        self.availability_label.setObjectName("availability")
+        self.availability_label.setWordWrap(True)
+        self.availability_label.setStyleSheet("color: #8a5a00;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 32)
+        layout.setSpacing(16)
+        layout.addWidget(heading)
+        layout.addWidget(self.purpose_label)
+        layout.addWidget(self.availability_label)
+        layout.addStretch(1)
+
+
+@dataclass(frozen=True)
+class _PageSpec:
+    title: str
+    purpose: str
+    availability: str
+
+
+class MainWindow(QMainWindow):
+    """城乡居保村级工作台: navigation on the left, the chosen page on the right, status at the bottom."""
+
+    def __init__(self, session_factory: SessionFactory, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session_factory = session_factory
+        self._db_path = Path(db_path)
+
+        with session_factory() as session:
+            place = village_summary(session)
+        self.village_name = place[0] if place else None
+        self.setWindowTitle(self.tr("城乡居保村级工作台 — %s") % (self.village_name or self.tr("未设置村")))
+
+        self.person_page = PersonPage(session_factory)
+        self.pages: list[QWidget] = [self.person_page]
+        titles = [self.tr("人员/登记")]
+        for spec in self._placeholder_specs():
+            self.pages.append(PlaceholderPage(spec.title, spec.purpose, spec.availability))
+            titles.append(spec.title)
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.stack = QStackedWidget()
+        for number, (title, page) in enumerate(zip(titles, self.pages, strict=True), start=1):
+            item = QListWidgetItem(title)
+            item.setToolTip(self.tr("快捷键 Alt+%d") % number)
+            item.setSizeHint(QSize(0, self.fontMetrics().height() * 2 + 8))
+            self.navigation.addItem(item)
+            self.stack.addWidget(page)
+        nav_font = QFont(self.navigation.font())
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
+        self.navigation.setFont(nav_font)
+        self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("公示/打印") * 2)
+        self.navigation.setStyleSheet("QListWidget#navigation::item { padding-left: 14px; }")
+        self.navigation.currentRowChanged.connect(self._page_chosen)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._page_actions: list[QAction] = []
+        self._build_menus(titles)
+        self._build_status_bar(place)
+        self.show_page(0)
+        self.resize(1280, 800)
+
+    # --- construction ---------------------------------------------------------------------------------------
+
+    def _placeholder_specs(self) -> list[_PageSpec]:
+        return [
+            _PageSpec(
+                self.tr("缴费/票据"),
+                self.tr(
+                    "这里将用于登记参保人员的年度缴费，开具、作废村级收款票据，并按日进行票款结报（日结）。"
+                ),
+                self.tr("缴费与票据功能将在后续版本提供，目前尚不能使用。"),
+            ),
+            _PageSpec(
+                self.tr("待遇/认证"),
+                self.tr("这里将用于办理待遇领取申请，登记每年的领取资格认证，并提醒到期未认证的人员。"),
+                self.tr("待遇与认证功能将在后续版本提供，目前尚不能使用。"),
+            ),
+            _PageSpec(
+                self.tr("公示/打印"),
+                self.tr("这里将用于生成待遇领取资格、认证结果、参保缴费等公示名单，并打印公示和各类表格。"),
+                self.tr("公示与打印功能将在后续版本提供，目前尚不能使用。"),
+            ),
+            _PageSpec(
+                self.tr("报表"),
+                self.tr("这里将用于统计本村参保、缴费和待遇领取情况，并导出报表交乡镇和县经办机构。"),
+                self.tr("报表功能将在后续版本提供，目前尚不能使用。"),
+            ),
+            _PageSpec(
+                self.tr("同步"),
+                self.tr("这里将用于与县级服务器交换数据；没有网络时，也可以用U盘传递离线数据包。"),
+                self.tr("同步功能将在后续版本提供，目前尚不能使用。"),
+            ),
+            _PageSpec(
+                self.tr("设置"),
+                self.tr("这里将用于设置本村信息、村民小组、操作员和打印机。"),
+                self.tr("设置功能将在后续版本提供，目前尚不能使用。"),
+            ),
+        ]
+
+    def _build_menus(self, titles: list[str]) -> None:
+        menu_bar = self.menuBar()
+
+        file_menu = menu_bar.addMenu(self.tr("文件(&F)"))
+        quit_action = file_menu.addAction(self.tr("退出(&X)"))
+        quit_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q))
+        quit_action.triggered.connect(self.close)
+
+        view_menu = menu_bar.addMenu(self.tr("视图(&V)"))
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for number, title in enumerate(titles, start=1):
+            action = view_menu.addAction(title)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(Qt.Modifier.ALT | Qt.Key(Qt.Key.Key_0 + number)))
+            action.triggered.connect(lambda _checked=False, index=number - 1: self.show_page(index))
+            group.addAction(action)
+            self._page_actions.append(action)
+        view_menu.addSeparator()
+        self.find_action = view_menu.addAction(self.tr("查找人员"))
+        self.find_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_F))
+        self.find_action.triggered.connect(self.focus_search)
+        self.refresh_action = view_menu.addAction(self.tr("刷新"))
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.triggered.connect(self.refresh)
+
+        help_menu = menu_bar.addMenu(self.tr("帮助(&H)"))
+        about_action = help_menu.addAction(self.tr("关于(&A)"))
+        about_action.triggered.connect(self.show_about)
+
+    def _build_status_bar(self, place: tuple[str, str] | None) -> None:
+        status = self.statusBar()
+        village_text = self.tr("村：未设置") if place is None else self.tr("村：%s（%s）") % place
+        self.village_label = QLabel(village_text)
+        self.village_label.setObjectName("villageLabel")
+        self.database_label = QLabel(self.tr("数据库：%s") % self._db_path.name)
+        self.database_label.setObjectName("databaseLabel")
+        self.database_label.setToolTip(str(self._db_path.resolve()))
+        self.sync_label = QLabel(self.tr("同步：未连接县级服务器"))
+        self.sync_label.setObjectName("syncLabel")
+        for label in (self.village_label, self.database_label, self.sync_label):
+            label.setContentsMargins(8, 2, 8, 2)
+            status.addPermanentWidget(label)
+
+    # --- actions --------------------------------------------------------------------------------------------
+
+    @property
+    def current_page(self) -> int:
+        return self.stack.currentIndex()
+
+    def show_page(self, index: int) -> None:
+        """Switch to page ``index`` (0 = 人员/登记), keeping the navigation list and the 视图 menu in step."""
+        if not 0 <= index < len(self.pages):
+            return
+        self.stack.setCurrentIndex(index)
+        if self.navigation.currentRow() != index:
+            self.navigation.setCurrentRow(index)
+        self._page_actions[index].setChecked(True)
+        if index == 0:
+            self.person_page.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _page_chosen(self, row: int) -> None:
+        if row >= 0 and row != self.stack.currentIndex():
+            self.show_page(row)
+
+    def focus_search(self) -> None:
+        """Ctrl+F from anywhere: go to the person list and into its search box."""
+        self.show_page(0)
+        self.person_page.focus_search()
+
+    def refresh(self) -> None:
+        """F5: re-read the person list (the other pages have nothing to re-read yet)."""
+        self.person_page.refresh()
+
+    def set_sync_status(self, text: str) -> None:
+        """Show ``text`` (already translated, e.g. 同步：2 分钟前已同步) in the status bar's sync field."""
+        self.sync_label.setText(text)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("关于"),
+            self.tr(
+                "城乡居保村级工作台 %s\n\n"
+                "供村级协办员登记参保人员、收缴费用、办理待遇认证和公示使用，无网络时也能工作。\n\n"
+                "界面字体：文泉驿微米黑 WenQuanYi Micro Hei（Apache License 2.0）。"
+            )
+            % __version__,
+        )

@@ -1,0 +1,231 @@
+"""Person roster queries (人员花名册查询) behind the 人员/登记 list.
+
+Read-only: nothing here writes, so there is no audit entry and no outbox row. The list is built in two steps,
+as Anki's browser does: :func:`list_person_ids` returns only the ordered ids that match a filter (cheap even
+for 100,000 persons), and :func:`fetch_person_rows` turns a few hundred ids at a time into display rows while
+the coordinator scrolls.
+
+One search box serves three kinds of input, recognised by their characters:
+
+* Chinese characters — a prefix of the name (姓名), e.g. ``张三``;
+* Latin letters — a prefix of the pinyin initials (拼音首字母), e.g. ``zsf`` for 张三丰;
+* digits (with a final ``X``) — a complete 公民身份号码, or its last digits
+  (``1768`` finds every ID ending in 1768).
+
+Each is a range on an indexed column, so the search never scans the table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from pensiondesk.domain.codes import PersonStatus, Relation, Sex
+from pensiondesk.store.models import Household, Person, Setting, Township, Village, VillagerGroup
+
+__all__ = [
+    "FETCH_CHUNK",
+    "PersonFilter",
+    "PersonRow",
+    "count_persons",
+    "fetch_person_rows",
+    "list_person_ids",
+    "village_summary",
+]
+
+#: Most ids bound into one ``IN (…)``: well under SQLite's parameter limit, and one B-tree probe each.
+FETCH_CHUNK = 500
+
+#: Length of a full 公民身份号码 (GB 11643).
+_ID_NUMBER_LENGTH = 18
+
+_ID_DIGITS = re.compile(r"^[0-9]+[Xx]?$")
+_LATIN = re.compile(r"^[A-Za-z]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFilter:
+    """What the coordinator asked the person list to show.
+
+    ``text`` is the search box as typed (see the module docstring for how it is read); ``group_id`` limits the
+    list to one 村民小组 and ``status`` to one 参保状态. ``None`` means "any".
+    """
+
+    text: str = ""
+    group_id: str | None = None
+    status: PersonStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One person as the list shows it: display strings, ready to paint."""
+
+    id: str
+    name: str
+    sex: str  # 性别 label, 男/女
+    birth_date: str  # 出生日期, YYYY-MM-DD
+    id_number: str  # 公民身份号码
+    group_name: str  # 村民小组, "" when not assigned
+    relation: str  # 与户主关系 label, "" when unknown
+    household_head: str  # 户主姓名, "" when not in a household
+    status: str  # 参保状态 label
+    phone: str  # 联系电话, "" when none
+    is_terminated: bool  # 已终止: the list greys these out
+
+
+def _prefix_range(column: SQLColumnExpression[str], prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, written as a range so SQLite walks the column's index.
+
+    ``LIKE 'x%'`` only uses an index when the column's collation matches LIKE's case rule (``NOCASE``, or
+    ``PRAGMA case_sensitive_like``); the models use the default BINARY collation, where a range is the
+    index-friendly prefix test. U+10FFFF sorts after any character that can follow the prefix.
+    """
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+def _text_condition(text: str) -> ColumnElement[bool] | None:
+    """The WHERE clause for the search box, or ``None`` when it is empty."""
+    text = "".join(text.split())  # spaces typed inside an ID or between initials mean nothing
+    if not text:
+        return None
+    if _ID_DIGITS.match(text):
+        id_text = text.upper()
+        if len(id_text) == _ID_NUMBER_LENGTH:
+            return Person.id_number == id_text
+        # "Ends with": the reversed ID is stored beside the ID, so a suffix is an indexed prefix.
+        return _prefix_range(Person.id_number_rev, id_text[::-1])
+    if _LATIN.match(text):
+        # Initials are stored lower-case; a name written in Latin letters (rare, but it happens) matches too.
+        return or_(_prefix_range(Person.name_initials, text.lower()), _prefix_range(Person.name, text))
+    return _prefix_range(Person.name, text)
+
+
+def list_person_ids(session: Session, flt: PersonFilter | None = None) -> list[str]:
+    """Ids of the persons matching ``flt``, in roster order.
+
+    Roster order is the order of the paper 花名册: by 村民小组 (their sort order), then household (户号),
+    the household head first and the members by name; persons without a group or household come last in
+    their part.
+    Only the id column is selected, so the result for 100,000 persons is a list of strings and nothing more.
+    """
+    flt = flt or PersonFilter()
+    stmt = (
+        select(Person.id)
+        .outerjoin(VillagerGroup, VillagerGroup.id == Person.group_id)
+        .outerjoin(Household, Household.id == Person.household_id)
+    )
+    condition = _text_condition(flt.text)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    if flt.group_id is not None:
+        stmt = stmt.where(Person.group_id == flt.group_id)
+    if flt.status is not None:
+        stmt = stmt.where(Person.status == flt.status)
+    stmt = stmt.order_by(
+        VillagerGroup.id.is_(None),
+        VillagerGroup.sort_order,
+        VillagerGroup.name,
+        Person.household_id.is_(None),
+        Household.number,
+        Person.household_id,
+        case((Person.relation == Relation.HEAD, 0), else_=1),
+        Person.name,
+        Person.id_number,
+    )
+    # Core execution: the ORM adds nothing to a list of strings but time (noticeable at 100,000 ids).
+    return list(session.connection().execute(stmt).scalars())
+
+
+def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _label(value: Sex | Relation | PersonStatus | None) -> str:
+    return value.label if value is not None else ""
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def fetch_person_rows(session: Session, ids: Sequence[str]) -> dict[str, PersonRow]:
+    """Display rows for ``ids``, keyed by id; ids that no longer exist are simply absent.
+
+    One query per :data:`FETCH_CHUNK` ids, joining the group name and the household head's name.
+    """
+    head = aliased(Person, name="head")
+    rows: dict[str, PersonRow] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids)), FETCH_CHUNK):
+        stmt = (
+            select(
+                Person.id,
+                Person.name,
+                Person.sex,
+                Person.birth_date,
+                Person.id_number,
+                VillagerGroup.name,
+                Person.relation,
+                head.name,
+                Person.status,
+                Person.phone,
+            )
+            .outerjoin(VillagerGroup, VillagerGroup.id == Person.group_id)
+            .outerjoin(Household, Household.id == Person.household_id)
+            .outerjoin(head, head.id == Household.head_person_id)
+            .where(Person.id.in_(chunk))
+        )
+        for (
+            pid,
+            name,
+            sex,
+            birth,
+            id_number,
+            group_name,
+            relation,
+            head_name,
+            status,
+            phone,
+        ) in session.execute(stmt):
+            rows[pid] = PersonRow(
+                id=pid,
+                name=name,
+                sex=_label(sex),
+                birth_date=_iso(birth),
+                id_number=id_number,
+                group_name=group_name or "",
+                relation=_label(relation),
+                household_head=head_name or "",
+                status=_label(status),
+                phone=phone or "",
+                is_terminated=status == PersonStatus.TERMINATED,
+            )
+    return rows
+
+
+def count_persons(session: Session) -> int:
+    """How many persons the database holds (any status)."""
+    return session.scalar(select(func.count()).select_from(Person)) or 0
+
+
+def village_summary(session: Session) -> tuple[str, str] | None:
+    """(村名, 乡镇名) of the village this database serves, or ``None`` before one is set up.
+
+    The village is the one named by the ``village_id`` setting.
+    """
+    village_id = session.get(Setting, "village_id")
+    if village_id is None or not village_id.value:
+        return None
+    found = session.execute(
+        select(Village.name, Township.name)
+        .join(Township, Township.id == Village.township_id)
+        .where(Village.id == str(village_id.value))
+    ).one_or_none()
+    if found is None:
+        return None
+    return found[0], found[1]
