@@ -1,0 +1,278 @@
+"""Command line (命令行): ``pensiondesk`` starts the GUI; subcommands do scriptable work over the same services.
+
+One pattern for every subcommand: a ``cmd_*`` function taking the parsed arguments and returning an exit code,
+registered in ``build_parser``. Heavy modules (SQLAlchemy, Qt, ReportLab) are imported inside the commands that need
+them, so ``pensiondesk id check`` answers at once. Errors are one plain line on stderr and a non-zero exit:
+``CliError`` for the user's input, ``StoreError`` for the database, anything else is logged and reported as an
+internal error without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pensiondesk import __version__
+
+EXIT_OK = 0
+EXIT_INVALID = 1  # some input was invalid (an ID, a row); the command ran
+EXIT_USAGE = 2  # the command could not run (bad arguments, unreadable file)
+EXIT_INTERNAL = 70
+
+# Modules that add subcommands, each with ``register(subparsers)``; module tops import nothing heavy.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+Subparsers = argparse._SubParsersAction  # the object ``add_subparsers`` returns
+
+DEMO_DB_NAME = "demo.sqlite"
+DEFAULT_DB_NAME = "pensiondesk.sqlite"
+
+
+class CliError(Exception):
+    """The user's input cannot be used; ``message`` says why and what to do, in Chinese."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+def data_dir() -> Path:
+    """The per-user data directory (Windows: %LOCALAPPDATA%\\PensionDesk); PENSIONDESK_HOME overrides it."""
+    override = os.environ.get("PENSIONDESK_HOME")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("PensionDesk", appauthor=False))
+
+
+def log_dir() -> Path:
+    """Where internal errors are logged."""
+    return data_dir() / "logs"
+
+
+def default_db_path() -> Path:
+    return data_dir() / DEFAULT_DB_NAME
+
+
+def demo_db_path() -> Path:
+    return data_dir() / DEMO_DB_NAME
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    if args.db:
+        return Path(args.db).expanduser()
+    return demo_db_path() if getattr(args, "demo", False) else default_db_path()
+
+
+# --- commands -----------------------------------------------------------------------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Start the desktop program; with --demo, on the demo database (created when missing)."""
+    path = _db_path(args)
+    if args.demo and not path.exists():
+        print(f"正在生成演示数据库（{args.persons} 人）：{path}", file=sys.stderr)
+        _make_demo(path, persons=args.persons, seed=1)
+    from pensiondesk.gui.app import run_gui
+
+    return run_gui(path, log_dir=log_dir())
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create a demo village in a new database."""
+    path = _db_path(args)
+    summary = _make_demo(path, persons=args.persons, seed=args.seed)
+    statuses = "，".join(f"{_status_label(k)} {v}" for k, v in sorted(summary.by_status.items()))
+    print(
+        f"已生成演示村 {summary.village_name}：{summary.persons} 人，{summary.households} 户，"
+        f"{summary.groups} 个村民小组（{statuses}）\n数据库：{path}"
+    )
+    return EXIT_OK
+
+
+def _status_label(value: str) -> str:
+    from pensiondesk.domain.codes import PersonStatus
+
+    return PersonStatus(value).label
+
+
+def _make_demo(path: Path, *, persons: int, seed: int):  # type: ignore[no-untyped-def]
+    from pensiondesk.services.database import create_demo_database
+
+    return create_demo_database(path, persons=persons, seed=seed)
+
+
+def cmd_id_check(args: argparse.Namespace) -> int:
+    """Check resident ID numbers: print the normalised number, birth date and sex, or why it is invalid."""
+    from pensiondesk.domain.idnumber import InvalidIdNumber, parse
+
+    numbers: list[str] = list(args.numbers)
+    if not numbers or numbers == ["-"]:
+        numbers = [line.strip() for line in sys.stdin if line.strip()]
+    if not numbers:
+        raise CliError("请给出要检查的身份证号，例如：pensiondesk id check 11010519491231002X")
+    invalid = 0
+    for raw in numbers:
+        try:
+            rid = parse(raw)
+        except InvalidIdNumber as exc:
+            invalid += 1
+            print(f"{raw}\t无效\t{exc.message}")
+            continue
+        note = "\t（15位旧号码，已转换为18位）" if rid.converted_from_15 else ""
+        print(f"{rid.number}\t有效\t出生日期 {rid.birth_date.isoformat()}\t性别 {rid.sex.label}{note}")
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Upgrade the database to this program's schema (a backup is made first)."""
+    from pensiondesk.services.database import upgrade_database
+
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError(f"找不到数据库文件：{path}")
+    result = upgrade_database(path)
+    if result.backup_path:
+        print(f"已升级：{result.from_revision} → {result.to_revision}；升级前的备份：{result.backup_path}")
+    else:
+        print(f"数据库已是最新版本（{result.to_revision}），无需升级")
+    return EXIT_OK
+
+
+def cmd_db_info(args: argparse.Namespace) -> int:
+    """Describe the database: file, size, schema revision, village, number of people."""
+    from pensiondesk.services.database import database_info
+
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError(f"找不到数据库文件：{path}")
+    labels = {
+        "path": "文件",
+        "size_bytes": "大小（字节）",
+        "revision": "数据库版本",
+        "head": "程序支持的版本",
+        "village": "村",
+        "persons": "人数",
+        "journal_mode": "日志模式",
+    }
+    for key, value in database_info(path).items():
+        print(f"{labels.get(key, key)}：{value}")
+    return EXIT_OK
+
+
+# --- parser and entry point ---------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pensiondesk",
+        description="城乡居保村级工作台。不带子命令时启动图形界面。",
+    )
+    parser.add_argument("--version", action="version", version=f"PensionDesk {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据目录下的 pensiondesk.sqlite）")
+    parser.add_argument("--demo", action="store_true", help="使用演示数据库（不存在时自动生成）")
+    parser.add_argument("--persons", type=_positive_int, default=2000, help=argparse.SUPPRESS)
+    parser.set_defaults(func=cmd_gui)
+    sub = parser.add_subparsers(title="子命令", metavar="COMMAND")
+
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help_text: str, parent: Subparsers = sub
+    ) -> argparse.ArgumentParser:
+        return add_command(parent, name, func, help_text)
+
+    add("gui", cmd_gui, "启动图形界面")
+    p = add("demo", cmd_demo, "生成一个演示村的数据库")
+    p.add_argument("--persons", type=_positive_int, default=2000, help="人数（默认 2000）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成同样的数据（默认 1）")
+
+    id_sub = subgroup(sub, "id", "身份证号工具")
+    p = add("check", cmd_id_check, "检查身份证号：校验码、出生日期、性别；15位转18位", id_sub)
+    p.add_argument("numbers", nargs="*", metavar="NUMBER", help="身份证号；省略或写 - 时从标准输入逐行读取")
+
+    db_sub = subgroup(sub, "db", "数据库维护")
+    add("upgrade", cmd_db_upgrade, "升级数据库结构（升级前自动备份）", db_sub)
+    add("info", cmd_db_info, "显示数据库信息", db_sub)
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def add_command(
+    parent: Subparsers, name: str, func: Callable[[argparse.Namespace], int], help_text: str
+) -> argparse.ArgumentParser:
+    """Register one subcommand: the pattern every command module follows."""
+    p: argparse.ArgumentParser = parent.add_parser(name, help=help_text, description=help_text)
+    p.set_defaults(func=func)
+    return p
+
+
+def subgroup(parent: Subparsers, name: str, help_text: str) -> Subparsers:
+    """A command that only groups others (``pensiondesk import …``); reuses it when already registered."""
+    existing = parent.choices.get(name)
+    if existing is not None:
+        return next(a for a in existing._actions if isinstance(a, argparse._SubParsersAction))
+    group = parent.add_parser(name, help=help_text, description=help_text)
+    return group.add_subparsers(title="子命令", metavar="COMMAND", required=True)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}")
+    return value
+
+
+def _log_internal_error(exc: BaseException) -> Path | None:
+    try:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "pensiondesk-errors.log"
+        logging.basicConfig(filename=path, level=logging.ERROR, force=True)
+        logging.getLogger("pensiondesk").error("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        return path
+    except OSError:
+        return None
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; returns the exit code (never raises for expected failures)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        user_message = getattr(exc, "user_message", None)
+        if isinstance(user_message, str):
+            print(f"错误：{user_message}", file=sys.stderr)
+            return EXIT_USAGE
+        where = _log_internal_error(exc)
+        hint = f"，详情已记录在 {where}" if where else ""
+        print(f"内部错误：{type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()
