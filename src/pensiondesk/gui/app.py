@@ -109,6 +109,25 @@ def build_main_window(session_factory: SessionFactory, db_path: Path) -> MainWin
     return MainWindow(session_factory, db_path)
 
 
+def show_fitted(window: MainWindow) -> None:
+    """Show the window whole: maximised when the screen is smaller than its default size.
+
+    Old village laptops often have 1366×768 screens, where a 1280×800 window would hide its status bar.
+    """
+    screen = window.screen()
+    available = screen.availableGeometry() if screen is not None else None
+    frame_margin = 40  # title bar and borders the window manager adds
+    if available is not None and (
+        available.width() < window.width() or available.height() < window.height() + frame_margin
+    ):
+        # Resize as well as maximise: without a window manager (or before it acts) the size still fits.
+        window.resize(min(window.width(), available.width()), min(window.height(), available.height() - frame_margin))
+        window.move(available.topLeft())
+        window.showMaximized()
+    else:
+        window.show()
+
+
 def _application(argv: Sequence[str] | None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
@@ -140,7 +159,7 @@ def run_gui(db_path: Path, *, argv: Sequence[str] | None = None, log_dir: Path |
         return EXIT_DATABASE_ERROR
     try:
         window = build_main_window(database.session, database.path)
-        window.show()
+        show_fitted(window)
         return app.exec()
     except StoreError as error:
         show_store_error(None, error)
