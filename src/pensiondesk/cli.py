@@ -26,7 +26,7 @@ EXIT_USAGE = 2  # the command could not run (bad arguments, unreadable file)
 EXIT_INTERNAL = 70
 
 # Modules that add subcommands, each with ``register(subparsers)``; module tops import nothing heavy.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("pensiondesk.commands.sync",)
 
 Subparsers = argparse._SubParsersAction  # the object ``add_subparsers`` returns
 

@@ -1,0 +1,260 @@
+"""The village ↔ county sync protocol (同步协议): versioned JSON messages shared by the laptop and the county server.
+
+Both sides import these pydantic models, so a message the laptop sends is validated by exactly the schema the
+server checks. Every request carries ``protocol_version``; the server answers its supported range in the handshake
+and refuses an unsupported version with ``412 unsupported_protocol`` and a readable message. The full description,
+with examples, is ``docs/sync-protocol.md``.
+
+Messages:
+
+* enrolment — ``EnrolRequest`` (one-time code) → ``EnrolResponse`` (device id, device token, village, epoch);
+* handshake — ``HandshakeRequest`` → ``HandshakeResponse`` (version range, epoch, server time, clock skew, limits);
+* push — ``PushRequest`` (batch id, records) → ``PushResponse`` (one ``RecordResult`` per record);
+* pull — ``GET /v1/pull?since=cursor`` → ``PullResponse`` (ordered changes, tombstones, next cursor, has_more);
+* summary — ``SummaryResponse``: per record type counts and hashes for the check after sync (property 15).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: The protocol version this program speaks, and the range a server of this program accepts.
+PROTOCOL_VERSION = 1
+PROTOCOL_MIN = 1
+PROTOCOL_MAX = 1
+
+#: Limits (property 14): a batch holds at most this many records and this many bytes of JSON body.
+MAX_BATCH_RECORDS = 500
+MAX_BODY_BYTES = 4 * 1024 * 1024
+#: The largest pull page a client may ask for.
+MAX_PULL_LIMIT = 1000
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+
+#: The record types a laptop may push, each with its parent references (field → parent record type).
+#: A record whose parent has not reached the server yet is *deferred* (property 6) and applied when it lands.
+RECORD_PARENTS: dict[str, dict[str, str]] = {
+    "villager_group": {},
+    "household": {"group_id": "villager_group"},
+    "person": {"group_id": "villager_group", "household_id": "household"},
+    "person_category": {"person_id": "person"},
+    "migrant_document": {"person_id": "person"},
+    "key_field_change": {"person_id": "person"},
+    "registration": {"person_id": "person"},
+    "contribution": {"person_id": "person"},
+    "receipt": {"contribution_id": "contribution"},
+    "receipt_book": {},
+    "day_close": {},
+    "advance": {"person_id": "person"},
+    "benefit_case": {"person_id": "person"},
+    "survival_check": {"person_id": "person"},
+    "cancellation": {"person_id": "person"},
+    "public_notice": {},
+    "notice_objection": {"notice_id": "public_notice"},
+}
+
+#: Immutable facts (property 10): never updated in place; a correction is a new (reversing) record.
+IMMUTABLE_TYPES = frozenset({"contribution", "survival_check", "key_field_change"})
+
+
+class Operation(StrEnum):
+    """What an outbox row does to its record."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    REVERSE = "reverse"
+
+
+class ResultStatus(StrEnum):
+    """Per-record result of a push (property 5)."""
+
+    CREATED = "created"  # stored now
+    DUPLICATE = "duplicate"  # the server already had exactly this (duplicate_ok)
+    CONFLICT = "conflict"  # same ID, other content, or a stale base version: a person decides
+    REJECTED = "rejected"  # invalid or not allowed; the reason says what to do
+    DEFERRED = "deferred"  # stored, waiting for its parent record
+
+
+class ChangeKind(StrEnum):
+    """County-owned data that comes down in a pull (property 10)."""
+
+    REGISTRATION_ANSWER = "registration_answer"  # 参保登记审核结果 (approved / returned with a reason)
+    BENEFIT_ANSWER = "benefit_answer"  # 待遇领取资格审核结果
+    DEATH_NOTICE = "death_notice"  # 民政死亡名单比对结果
+    ACCOUNT_BALANCE = "account_balance"  # 个人账户余额
+    RECEIPT_BLOCK = "receipt_block"  # 县里下发的票据号段
+    POLICY_PACK = "policy_pack"  # 政策参数包 (versioned, dated)
+    ROSTER = "roster"  # 县里掌握的本村人员名单 (for duplicate checks)
+
+
+class ChangeOp(StrEnum):
+    """An upsert carries data; a tombstone says the thing was deleted or revoked (property 9)."""
+
+    UPSERT = "upsert"
+    TOMBSTONE = "tombstone"
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=200_000)
+
+
+class ErrorBody(_Message):
+    """The body of every non-2xx answer: a stable code and a readable (Chinese) message."""
+
+    code: str
+    message: str
+    detail: Any = None
+
+
+class EnrolRequest(_Message):
+    """Exchange a one-time enrolment code (设备登记码) for a device token bound to one village."""
+
+    protocol_version: int = Field(ge=1, le=1000)
+    code: str = Field(min_length=4, max_length=64)
+    device_name: str = Field(min_length=1, max_length=100)
+    #: The laptop's Ed25519 public key (base64, raw 32 bytes) used to verify its offline batch files.
+    public_key: str | None = Field(default=None, max_length=200)
+
+
+class EnrolResponse(_Message):
+    """The device identity; the token is shown once and stored on the server only as a hash."""
+
+    device_id: str
+    device_token: str
+    village_code: str
+    village_name: str
+    township_name: str
+    county_name: str
+    server_epoch: str
+    #: The server's Ed25519 public key (base64) that signs acknowledgement files.
+    server_public_key: str
+
+
+class HandshakeRequest(_Message):
+    """First call of every sync: the client's protocol version and its clock (property 11, 13)."""
+
+    protocol_version: int = Field(ge=1, le=1000)
+    client_time: datetime
+    app_version: str = Field(default="", max_length=40)
+
+
+class HandshakeResponse(_Message):
+    """The server's supported range, epoch, time and limits; ``clock_skew_seconds`` = client − server."""
+
+    protocol_min: int
+    protocol_max: int
+    compatible: bool
+    message: str
+    server_epoch: str
+    server_time: datetime
+    clock_skew_seconds: int
+    device_id: str
+    village_code: str
+    max_batch_records: int
+    max_body_bytes: int
+
+
+class PushRecord(_Message):
+    """One outbox row on the wire: ``change_id`` is the outbox row's UUID, ``record_id`` the record's UUID."""
+
+    change_id: str = Field(pattern=UUID_PATTERN)
+    record_type: str = Field(pattern=NAME_PATTERN)
+    record_id: str = Field(pattern=UUID_PATTERN)
+    operation: Operation
+    payload: dict[str, Any]
+    base_version: int | None = Field(default=None, ge=0)
+    captured_at: datetime  # laptop time (UTC) when the change was made
+
+
+class PushRequest(_Message):
+    """A bounded batch (property 14). ``batch_id`` is made by the laptop; re-sending it is always safe."""
+
+    protocol_version: int = Field(ge=1, le=1000)
+    batch_id: str = Field(pattern=UUID_PATTERN)
+    epoch: str | None = Field(default=None, max_length=64)
+    records: list[PushRecord] = Field(max_length=MAX_BATCH_RECORDS)
+
+
+class RecordResult(_Message):
+    """The server's answer for one record, with a code and a message the coordinator can act on."""
+
+    change_id: str
+    record_id: str
+    status: ResultStatus
+    code: str
+    message: str
+    server_version: int | None = None
+    #: For a conflict: the county's current content, shown side by side with the laptop's.
+    server_payload: dict[str, Any] | None = None
+
+
+class PushResponse(_Message):
+    """All per-record results of one batch, in the order sent. Stored by the server and replayed on a re-send."""
+
+    batch_id: str
+    epoch: str
+    received_at: datetime
+    replayed: bool = False
+    results: list[RecordResult]
+
+
+class Change(_Message):
+    """One county-owned change for this village, in global sequence order."""
+
+    seq: int
+    kind: ChangeKind
+    key: str  # the thing's ID (registration ID, person ID, block ID, pack_id:version …)
+    op: ChangeOp
+    data: dict[str, Any] = Field(default_factory=dict)
+    at: datetime
+
+
+class PullResponse(_Message):
+    """A page of changes after ``since``; store ``next_cursor`` in the same transaction as the page is applied."""
+
+    epoch: str
+    changes: list[Change]
+    next_cursor: int
+    has_more: bool
+
+
+class TypeSummary(_Message):
+    """Count and order-independent hash of the live records of one type (property 15)."""
+
+    count: int
+    digest: str
+
+
+class SummaryResponse(_Message):
+    """What the county holds for this village, by record type."""
+
+    epoch: str
+    village_code: str
+    types: dict[str, TypeSummary]
+
+
+def payload_hash(record_type: str, record_id: str, operation: str, payload: dict[str, Any], base: int | None) -> str:
+    """SHA-256 of a change's canonical JSON: what "same content" means for duplicate vs conflict (property 4)."""
+    body = {"t": record_type, "r": record_id, "o": operation, "p": payload, "b": base}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def canonical_json(data: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 kept (the same form ``services.recording.canonical`` hashes)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def record_digest(items: list[tuple[str, str]]) -> str:
+    """Order-independent digest of (record_id, content hash) pairs, for the check after sync."""
+    h = hashlib.sha256()
+    for record_id, content in sorted(items):
+        h.update(f"{record_id}:{content}\n".encode())
+    return h.hexdigest()
