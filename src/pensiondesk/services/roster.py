@@ -17,19 +17,30 @@ Each is a range on an indexed column, so the search never scans the table.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pensiondesk.domain.codes import PersonStatus, Relation, Sex
-from pensiondesk.store.models import Household, Person, Setting, Township, Village, VillagerGroup
+from pensiondesk.store.models import (
+    Household,
+    MigrantDocument,
+    Person,
+    PersonCategory,
+    Setting,
+    Township,
+    Village,
+    VillagerGroup,
+)
 
 __all__ = [
     "FETCH_CHUNK",
+    "PENSION_AGE",
     "PersonFilter",
     "PersonRow",
     "count_persons",
@@ -54,11 +65,20 @@ class PersonFilter:
 
     ``text`` is the search box as typed (see the module docstring for how it is read); ``group_id`` limits the
     list to one 村民小组 and ``status`` to one 参保状态. ``None`` means "any".
+
+    ``category_code`` keeps persons holding that 参保身份 on ``today``; ``reaching_60_months`` keeps persons who
+    are not yet 60 (the pension age) on ``today`` and reach it within that many months (即将到龄);
+    ``missing_documents_year`` keeps migrant workers who still owe a document (委托书, 承诺书 …) for that year
+    (材料未交齐). ``today`` defaults to the day the query runs.
     """
 
     text: str = ""
     group_id: str | None = None
     status: PersonStatus | None = None
+    category_code: str | None = None
+    reaching_60_months: int | None = None
+    missing_documents_year: int | None = None
+    today: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +125,58 @@ def _text_condition(text: str) -> ColumnElement[bool] | None:
     return _prefix_range(Person.name, text)
 
 
+#: The age at which the pension starts, for the 即将到龄 filter (domain.md §3; the policy pack may say otherwise).
+PENSION_AGE = 60
+
+
+def _add_months(day: date, months: int) -> date:
+    """``day`` moved ``months`` months on; the 31st becomes the last day of a shorter month."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def _extra_conditions(flt: PersonFilter) -> list[ColumnElement[bool]]:
+    """WHERE clauses of the person-page filters beyond search, group and status."""
+    today = flt.today or date.today()
+    conditions: list[ColumnElement[bool]] = []
+    if flt.category_code:
+        conditions.append(
+            exists().where(
+                PersonCategory.person_id == Person.id,
+                PersonCategory.category_code == flt.category_code,
+                or_(PersonCategory.valid_from.is_(None), PersonCategory.valid_from <= today),
+                or_(PersonCategory.valid_to.is_(None), PersonCategory.valid_to >= today),
+            )
+        )
+    if flt.reaching_60_months is not None:
+        # Turns 60 after today and on or before today + N months: born in (today − 60 y, that day − 60 y].
+        horizon = _add_months(today, flt.reaching_60_months)
+        conditions.append(
+            and_(
+                Person.birth_date > _years_before(today, PENSION_AGE),
+                Person.birth_date <= _years_before(horizon, PENSION_AGE),
+                Person.status != PersonStatus.TERMINATED,
+            )
+        )
+    if flt.missing_documents_year is not None:
+        conditions.append(
+            exists().where(
+                MigrantDocument.person_id == Person.id,
+                MigrantDocument.year == flt.missing_documents_year,
+                MigrantDocument.received_on.is_(None),
+            )
+        )
+    return conditions
+
+
 def list_person_ids(session: Session, flt: PersonFilter | None = None) -> list[str]:
     """Ids of the persons matching ``flt``, in roster order.
 
@@ -126,6 +198,8 @@ def list_person_ids(session: Session, flt: PersonFilter | None = None) -> list[s
         stmt = stmt.where(Person.group_id == flt.group_id)
     if flt.status is not None:
         stmt = stmt.where(Person.status == flt.status)
+    for extra in _extra_conditions(flt):
+        stmt = stmt.where(extra)
     stmt = stmt.order_by(
         VillagerGroup.id.is_(None),
         VillagerGroup.sort_order,

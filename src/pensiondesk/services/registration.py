@@ -1,0 +1,514 @@
+"""参保登记 and its review (录入 → 村级初审 → 上报 → 县级审核通过/退回), domain.md §3, §7, §14.
+
+Each function is one use case in the caller's transaction (a ``Session`` from ``Database.session()``; that context
+commits, nothing here does). Everything is checked before anything is written; a refusal is a
+:class:`~pensiondesk.services.people_types.ServiceError` in plain Chinese and leaves nothing behind. Every change
+writes its audit entry, and — for changes made on this laptop — its sync outbox row, in the same transaction.
+
+The workflow and its rules:
+
+* :func:`register` (录入): the coordinator enters the form for a resident who may enrol in the year of the
+  registration date (``domain.eligibility.classify`` at the pack's cut-off: 16 or older, not excluded, not
+  terminated) and who has no registration under way or approved and is not already enrolled.
+* :func:`village_check` (村级初审) or :func:`village_return` (初审退回, with a reason): by someone other than the
+  person who entered it — "录入人和初审人不能是同一人". A reviewer approves or returns; a reviewer never edits. A
+  returned form is final: the coordinator corrects the person's details and enters a new registration.
+* :func:`submit` (上报): checked forms go up to the township/county.
+* :func:`apply_county_answer` (县级答复): called by the sync layer when the answer arrives. County-owned data
+  (sync-protocol.md §10), so it is audited but not queued for upload (the county already has it), and applying
+  the same answer twice is harmless (a pull page may be re-applied after a crash, §8).
+
+Person status (参保状态) — the rule: entering, checking and submitting a form do not change the person's status;
+the person is enrolled only when the county approves. Approval moves a 未参保 person to 参保缴费 (CONTRIBUTING),
+also when they are already at pension age: a resident of 60 or more who enrols must first pay the missing years
+(补缴, possibly with the county's advance, domain.md §5) and then becomes a pension case (待遇领取资格确认,
+domain.md §8) — only the approval of that case makes them 待遇领取 (RECEIVING). A returned form changes nothing.
+The county-driven status change does not bump the person's ``version`` (the base version of fields both sides
+edit), so a later local edit is not mistaken for a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, select
+from sqlalchemy.orm import Session
+
+from pensiondesk.domain.codes import PersonStatus, ReviewState, UserRole
+from pensiondesk.domain.eligibility import Eligibility, EligibilityKind, ResidentFacts, classify
+from pensiondesk.domain.money import InvalidAmount, format_yuan, parse_yuan
+from pensiondesk.domain.policy import PolicyLookupError, PolicyPack
+from pensiondesk.services.people import policy_pack_in_force
+from pensiondesk.services.people_types import Problem, ServiceError
+from pensiondesk.services.recording import Actor, record_change, snapshot
+from pensiondesk.store.models import Person, PersonCategory, Registration, VillagerGroup, new_uuid, utcnow
+
+__all__ = [
+    "COUNTY",
+    "RegistrationItem",
+    "apply_county_answer",
+    "register",
+    "returned_registrations",
+    "review_queue",
+    "submit",
+    "village_check",
+    "village_return",
+]
+
+#: Who answers for the county when the sync layer applies its decision (recorded in the audit trail).
+COUNTY = Actor("county", UserRole.ADMIN, "县级经办机构")
+
+#: States in which a registration blocks another one for the same person.
+_OPEN_STATES = frozenset(
+    {
+        ReviewState.ENTERED,
+        ReviewState.VILLAGE_CHECKED,
+        ReviewState.SUBMITTED,
+        ReviewState.TOWNSHIP_CHECKED,
+        ReviewState.APPROVED,
+    }
+)
+#: States in which the county's answer may arrive (the township may have checked it on the way up).
+_AWAITING_ANSWER = frozenset({ReviewState.SUBMITTED, ReviewState.TOWNSHIP_CHECKED})
+_ANSWERED = frozenset({ReviewState.APPROVED, ReviewState.RETURNED})
+_ENROLLED = frozenset({PersonStatus.CONTRIBUTING, PersonStatus.RECEIVING, PersonStatus.SUSPENDED})
+
+SAME_PERSON_MESSAGE = "录入人和初审人不能是同一人：请由另一位工作人员登录后初审"
+
+
+def _facts(person: Person) -> ResidentFacts:
+    return ResidentFacts(
+        birth_date=person.birth_date,
+        local_hukou=person.local_hukou,
+        is_student=person.is_student,
+        has_employee_pension=person.has_employee_pension,
+        has_other_state_pension=person.has_other_state_pension,
+        is_public_staff=person.is_public_staff,
+        status=person.status,
+        status_reason=person.status_reason,
+    )
+
+
+def _refusal(person: Person, result: Eligibility) -> str:
+    cutoff = f"{result.cutoff.year}年{result.cutoff.month}月{result.cutoff.day}日"
+    if result.kind is EligibilityKind.UNDER_AGE:
+        return (
+            f"{person.name}按{cutoff}计算未满16周岁，不能参加{result.cutoff.year}年度参保登记；"
+            f"请在年满16周岁后的年度再登记"
+        )
+    if result.kind is EligibilityKind.TERMINATED:
+        return f"{person.name}{'、'.join(result.reasons)}，不能再次参保登记；如确需恢复，请联系乡镇人社所核实"
+    return (
+        f"{person.name}不符合参保条件：{'、'.join(result.reasons)}；"
+        "如果情况已经改变，请先在人员信息中更正，再办理参保登记"
+    )
+
+
+def _categories_on(session: Session, person_id: str, day: date) -> list[str]:
+    """The identity category codes a person holds on ``day``."""
+    rows = session.execute(
+        select(PersonCategory.category_code, PersonCategory.valid_from, PersonCategory.valid_to).where(
+            PersonCategory.person_id == person_id
+        )
+    )
+    return sorted(
+        {code for code, start, end in rows if (start is None or start <= day) and (end is None or day <= end)}
+    )
+
+
+def _default_category(codes: Sequence[str], pack: PolicyPack) -> str | None:
+    """The hardship category that counts (counted once: the largest government-paid amount), else ``None``."""
+    hardship = []
+    for code in codes:
+        try:
+            category = pack.category(code)
+        except PolicyLookupError:
+            continue
+        if category.hardship:
+            hardship.append(category)
+    if not hardship:
+        return None
+    return max(hardship, key=lambda c: (c.government_paid, c.code)).code
+
+
+def register(
+    session: Session,
+    actor: Actor,
+    person_id: str,
+    *,
+    registered_on: date,
+    category_code: str | None = None,
+    tier_yuan: str | None = None,
+    today: date | None = None,
+) -> Registration:
+    """Enter a registration form (参保登记录入) for a resident; state 已录入, ``entered_by`` the actor.
+
+    Refused when: the date is in the future; the resident may not enrol in that year (under 16 at the cut-off,
+    excluded — student, employee pension, public staff, other state pension, hukou elsewhere — or terminated);
+    the resident is already enrolled or has a registration under way or approved. ``category_code`` (参保身份)
+    must be in the policy pack, and a hardship category must already be held by the person with its proof;
+    left empty, the person's hardship category that counts is used (none: 普通). ``tier_yuan`` (缴费档次, e.g.
+    "200") must be a tier the person may choose. The person's status does not change until the county approves
+    (see the module docstring).
+    """
+    day = today or date.today()
+    person = session.get(Person, person_id)
+    if person is None:
+        raise ServiceError("找不到这个人员，可能已被删除；请刷新列表后重试")
+    if registered_on > day:
+        raise ServiceError([Problem("registered_on", "登记日期不能晚于今天")])
+    pack = policy_pack_in_force(session, registered_on)
+    result = classify(_facts(person), pack, registered_on.year)
+    if not result.may_enrol:
+        raise ServiceError([Problem("person", _refusal(person, result), code=result.kind.value)])
+    if person.status in _ENROLLED:
+        raise ServiceError(
+            [Problem("person", f"{person.name}已经参保（状态：{person.status.label}），不需要再办理参保登记")]
+        )
+    existing = session.scalars(
+        select(Registration)
+        .where(Registration.person_id == person.id, Registration.review_state.in_(_OPEN_STATES))
+        .order_by(Registration.registered_on.desc())
+    ).first()
+    if existing is not None:
+        raise ServiceError(
+            [
+                Problem(
+                    "person",
+                    f"{person.name}已有一份参保登记（{existing.registered_on.isoformat()}，"
+                    f"{existing.review_state.label}），不能重复登记",
+                )
+            ]
+        )
+
+    problems: list[Problem] = []
+    held = _categories_on(session, person.id, registered_on)
+    code = category_code.strip() if category_code else None
+    if code:
+        try:
+            category = pack.category(code)
+        except PolicyLookupError:
+            known = "、".join(f"{c.code} {c.name}" for c in pack.identity_categories)
+            problems.append(Problem("category_code", f"参保身份代码“{code}”在当前策略包中没有定义；可用：{known}"))
+        else:
+            if category.hardship and code not in held:
+                problems.append(
+                    Problem(
+                        "category_code",
+                        f"{person.name}在{registered_on.isoformat()}没有“{category.name}”身份：请先在人员信息中"
+                        "添加该身份及证明材料，再选择它",
+                    )
+                )
+    else:
+        code = _default_category(held, pack)
+    tier_fen: int | None = None
+    if tier_yuan is not None and tier_yuan.strip():
+        try:
+            tier_fen = parse_yuan(tier_yuan)
+        except InvalidAmount as error:
+            problems.append(Problem("tier_yuan", f"缴费档次：{error.message}"))
+        else:
+            codes = set(held) | ({code} if code else set())
+            try:
+                allowed = pack.tiers_for(codes)
+            except PolicyLookupError:
+                allowed = pack.tiers_for(())
+            if tier_fen not in allowed:
+                shown = "、".join(format_yuan(t, grouping=False).removesuffix(".00") for t in allowed)
+                problems.append(
+                    Problem(
+                        "tier_yuan",
+                        f"缴费档次 {format_yuan(tier_fen, grouping=False).removesuffix('.00')} 元不能选择；"
+                        f"可选：{shown} 元",
+                    )
+                )
+    if problems:
+        raise ServiceError(problems)
+
+    registration = Registration(
+        id=new_uuid(),
+        person_id=person.id,
+        registered_on=registered_on,
+        category_code=code,
+        tier_fen=tier_fen,
+        review_state=ReviewState.ENTERED,
+        entered_by=actor.username,
+        created_by=actor.username,
+        updated_by=actor.username,
+    )
+    session.add(registration)
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action="register",
+        entity_type="registration",
+        entity_id=registration.id,
+        before=None,
+        after=snapshot(registration),
+    )
+    return registration
+
+
+def _get(session: Session, registration_id: str) -> Registration:
+    registration = session.get(Registration, registration_id)
+    if registration is None:
+        raise ServiceError("找不到这份参保登记，可能已被删除；请刷新后重试")
+    return registration
+
+
+def _person_name(session: Session, registration: Registration) -> str:
+    return session.scalar(select(Person.name).where(Person.id == registration.person_id)) or ""
+
+
+def _save(
+    session: Session,
+    actor: Actor,
+    registration: Registration,
+    before: dict[str, Any],
+    action: str,
+    *,
+    reason: str | None = None,
+    sync: bool = True,
+) -> None:
+    registration.updated_by = actor.username
+    registration.updated_at = utcnow()
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="registration",
+        entity_id=registration.id,
+        before=dict(before),
+        after=snapshot(registration),
+        reason=reason,
+        sync=sync,
+    )
+
+
+def _reviewable(session: Session, actor: Actor, registration: Registration, what: str) -> None:
+    if registration.review_state is not ReviewState.ENTERED:
+        raise ServiceError(
+            f"{_person_name(session, registration)}的参保登记当前是“{registration.review_state.label}”，"
+            f"只有“已录入”的登记才能{what}"
+        )
+    if registration.entered_by == actor.username:
+        raise ServiceError([Problem("checked_by", SAME_PERSON_MESSAGE, code="same_person")])
+
+
+def village_check(session: Session, actor: Actor, registration_id: str) -> Registration:
+    """村级初审通过: by someone other than the person who entered the form (录入人和初审人不能是同一人)."""
+    registration = _get(session, registration_id)
+    _reviewable(session, actor, registration, "初审")
+    before = snapshot(registration)
+    registration.review_state = ReviewState.VILLAGE_CHECKED
+    registration.checked_by = actor.username
+    registration.checked_at = utcnow()
+    _save(session, actor, registration, before, "village_check")
+    return registration
+
+
+def village_return(session: Session, actor: Actor, registration_id: str, *, reason: str) -> Registration:
+    """村级初审退回, with the reason the coordinator must act on; by someone other than the person who entered it.
+
+    The reviewer does not edit the form: the coordinator corrects the person's details and enters a new one.
+    """
+    registration = _get(session, registration_id)
+    _reviewable(session, actor, registration, "退回")
+    text = (reason or "").strip()
+    if not text:
+        raise ServiceError([Problem("reason", "退回必须写明原因，录入人才知道要改什么", code="reason_required")])
+    before = snapshot(registration)
+    registration.review_state = ReviewState.RETURNED
+    registration.checked_by = actor.username
+    registration.checked_at = utcnow()
+    registration.return_reason = text[:500]
+    _save(session, actor, registration, before, "village_return", reason=text)
+    return registration
+
+
+def submit(session: Session, actor: Actor, ids: Sequence[str]) -> list[Registration]:
+    """上报: send the checked registrations up to the township/county (state 已上报, ``submitted_at`` now).
+
+    All or nothing: if any of them is missing or has not passed 村级初审, none is submitted and the message lists
+    them.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        raise ServiceError("请先选择要上报的参保登记")
+    found = {r.id: r for r in session.scalars(select(Registration).where(Registration.id.in_(wanted)))}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise ServiceError(f"有 {len(missing)} 份参保登记找不到，可能已被删除；请刷新后重新选择")
+    not_ready = [found[i] for i in wanted if found[i].review_state is not ReviewState.VILLAGE_CHECKED]
+    if not_ready:
+        shown = "、".join(f"{_person_name(session, r)}（{r.review_state.label}）" for r in not_ready[:10])
+        more = f"等 {len(not_ready)} 份" if len(not_ready) > 10 else ""
+        raise ServiceError(f"以下参保登记还没有通过村级初审，不能上报：{shown}{more}；请先完成初审")
+    now = utcnow()
+    result: list[Registration] = []
+    for registration_id in wanted:
+        registration = found[registration_id]
+        before = snapshot(registration)
+        registration.review_state = ReviewState.SUBMITTED
+        registration.submitted_at = now
+        _save(session, actor, registration, before, "submit")
+        result.append(registration)
+    return result
+
+
+def apply_county_answer(
+    session: Session,
+    registration_id: str,
+    *,
+    approved: bool,
+    reason: str | None,
+    answered_at: datetime,
+    actor: Actor = COUNTY,
+) -> Registration:
+    """县级答复 (审核通过 or 退回 with its reason) for a submitted registration, as the sync layer receives it.
+
+    Refused for a registration that has not been submitted, for a return without a reason, and for an answer
+    that contradicts one already applied; the same answer applied again returns the registration unchanged.
+    Approval enrols a 未参保 person (status 参保缴费, ``status_since`` the answer's date; see the module docstring).
+    Audited, not queued for upload: the decision is the county's (sync-protocol.md §10).
+    """
+    registration = _get(session, registration_id)
+    text = (reason or "").strip() or None
+    if not approved and text is None:
+        raise ServiceError([Problem("reason", "县级退回必须附带退回原因", code="reason_required")])
+    outcome = ReviewState.APPROVED if approved else ReviewState.RETURNED
+    if registration.review_state in _ANSWERED and registration.answered_at is not None:
+        if registration.review_state is outcome and (approved or registration.return_reason == text):
+            return registration
+        raise ServiceError(
+            f"这份参保登记已有县级答复（{registration.review_state.label}，"
+            f"{registration.answered_at:%Y-%m-%d}），不能再改为“{outcome.label}”；请与县社保局核实"
+        )
+    if registration.review_state not in _AWAITING_ANSWER:
+        raise ServiceError(f"这份参保登记当前是“{registration.review_state.label}”，还没有上报，不能登记县级答复")
+    before = snapshot(registration)
+    registration.review_state = outcome
+    registration.answered_at = answered_at
+    registration.return_reason = text[:500] if text and not approved else None
+    _save(session, actor, registration, before, "county_answer", reason=text, sync=False)
+    if approved:
+        person = session.get(Person, registration.person_id)
+        if person is not None and person.status is PersonStatus.NOT_ENROLLED:
+            person_before = snapshot(person)
+            person.status = PersonStatus.CONTRIBUTING
+            person.status_reason = None
+            person.status_since = answered_at.date()
+            person.updated_by = actor.username
+            person.updated_at = utcnow()
+            session.flush()
+            record_change(
+                session,
+                actor=actor,
+                action="enrolled_by_county",
+                entity_type="person",
+                entity_id=person.id,
+                before=person_before,
+                after=snapshot(person),
+                reason="县级审核通过参保登记",
+                sync=False,
+            )
+    return registration
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationItem:
+    """A registration as the review and returned lists show it."""
+
+    registration_id: str
+    person_id: str
+    name: str
+    id_number: str
+    group_name: str | None
+    registered_on: date
+    category_code: str | None
+    tier_fen: int | None
+    review_state: ReviewState
+    entered_by: str | None
+    checked_by: str | None
+    return_reason: str | None
+    returned_by_county: bool  # 县级退回 (else 村级初审退回)
+
+
+def _items_query() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            Registration.id,
+            Registration.person_id,
+            Person.name,
+            Person.id_number,
+            VillagerGroup.name.label("group_name"),
+            Registration.registered_on,
+            Registration.category_code,
+            Registration.tier_fen,
+            Registration.review_state,
+            Registration.entered_by,
+            Registration.checked_by,
+            Registration.return_reason,
+            Registration.answered_at,
+        )
+        .join(Person, Person.id == Registration.person_id)
+        .outerjoin(VillagerGroup, VillagerGroup.id == Person.group_id)
+    )
+
+
+def _item(row: Row[Any]) -> RegistrationItem:
+    return RegistrationItem(
+        registration_id=row.id,
+        person_id=row.person_id,
+        name=row.name,
+        id_number=row.id_number,
+        group_name=row.group_name,
+        registered_on=row.registered_on,
+        category_code=row.category_code,
+        tier_fen=row.tier_fen,
+        review_state=row.review_state,
+        entered_by=row.entered_by,
+        checked_by=row.checked_by,
+        return_reason=row.return_reason,
+        returned_by_county=row.answered_at is not None,
+    )
+
+
+def returned_registrations(session: Session, *, village_id: str | None = None) -> list[RegistrationItem]:
+    """退回的参保登记 with their reasons, for the coordinator to act on, oldest first.
+
+    A return already acted on — the person has a newer registration under way or approved — is left out.
+    """
+    query = _items_query().where(Registration.review_state == ReviewState.RETURNED)
+    if village_id is not None:
+        query = query.where(Person.village_id == village_id)
+    rows = session.execute(query.order_by(Registration.registered_on, Person.name)).all()
+    if not rows:
+        return []
+    people = sorted({row.person_id for row in rows})
+    newer: dict[str, date] = {}
+    for chunk_start in range(0, len(people), 500):
+        chunk = people[chunk_start : chunk_start + 500]
+        for person_id, registered_on in session.execute(
+            select(Registration.person_id, Registration.registered_on).where(
+                Registration.person_id.in_(chunk), Registration.review_state.in_(_OPEN_STATES)
+            )
+        ):
+            newer[person_id] = max(registered_on, newer.get(person_id, registered_on))
+    return [_item(row) for row in rows if row.person_id not in newer or newer[row.person_id] < row.registered_on]
+
+
+def review_queue(session: Session, actor: Actor, *, village_id: str | None = None) -> list[RegistrationItem]:
+    """待初审: registrations entered by someone other than ``actor`` (the only ones they may check), oldest first."""
+    query = _items_query().where(
+        Registration.review_state == ReviewState.ENTERED,
+        (Registration.entered_by.is_(None)) | (Registration.entered_by != actor.username),
+    )
+    if village_id is not None:
+        query = query.where(Person.village_id == village_id)
+    return [_item(row) for row in session.execute(query.order_by(Registration.registered_on, Person.name))]
