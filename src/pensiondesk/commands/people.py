@@ -1,0 +1,231 @@
+"""People subcommands (人员): ``pensiondesk import roster`` and ``pensiondesk export roster``.
+
+``import roster FILE`` reads a county roster (花名册: .xlsx, .xls, .ods, .csv), checks every row and adds the good
+ones in one transaction; ``--dry-run`` checks only. Exit codes: 0 every row added or already there, 1 some rows
+rejected (listed, and written to the report), 2 the file or the database cannot be used.
+
+``export roster --out FILE.xlsx`` writes the registration roster (参保花名册), or with ``--list`` one of the
+eligibility lists of a year.
+
+The operator is ``$PENSIONDESK_USER`` (default ``coordinator``) until logins exist; the village is the database's
+``village_id`` setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pensiondesk.cli import (
+    EXIT_INVALID,
+    EXIT_OK,
+    CliError,
+    Subparsers,
+    add_command,
+    data_dir,
+    default_db_path,
+    demo_db_path,
+    subgroup,
+)
+
+if TYPE_CHECKING:
+    from pensiondesk.services.recording import Actor
+    from pensiondesk.services.roster_import import ImportPlan
+    from pensiondesk.store.db import Database
+
+#: Rejected rows printed on the terminal; the rest are in the report.
+SHOWN_REJECTIONS = 20
+
+LIST_CHOICES = ("all", "contributors", "pension", "reaching60", "ineligible")
+
+
+def _database(args: argparse.Namespace) -> Database:
+    from pensiondesk.services.database import open_for_work
+
+    if args.db:
+        path = Path(args.db).expanduser()
+    else:
+        path = demo_db_path() if getattr(args, "demo", False) else default_db_path()
+    if not path.exists():
+        raise CliError(f"找不到数据库文件：{path}。请用 --db 指定本村的数据库文件。")
+    return open_for_work(path)
+
+
+def _village_id(db: Database) -> str:
+    from pensiondesk.store.models import Setting, Village
+
+    with db.session() as session:
+        setting = session.get(Setting, "village_id")
+        village_id = setting.value if setting is not None else None
+        if not isinstance(village_id, str) or session.get(Village, village_id) is None:
+            raise CliError(
+                "数据库中还没有设置本村信息（行政村）。请先在程序中设置本村，或同步县里下发的村信息后再导入或导出。"
+            )
+        return village_id
+
+
+def _actor() -> Actor:
+    from pensiondesk.services.recording import Actor
+
+    return Actor(os.environ.get("PENSIONDESK_USER", "coordinator"))
+
+
+def _progress(label: str) -> Callable[[int, int], None] | None:
+    """A one-line percentage on stderr when it is a terminal (nothing when output is captured)."""
+    if not sys.stderr.isatty():
+        return None
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if percent != shown[0]:
+            shown[0] = percent
+            end = "\n" if percent >= 100 else ""
+            print(f"\r{label}：{percent}%", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+def _default_report_path(source: Path) -> Path:
+    """``<file>-导入结果.xlsx`` next to the imported file, or in the data directory if that folder is read-only."""
+    beside = source.with_name(f"{source.stem}-导入结果.xlsx")
+    if os.access(beside.parent, os.W_OK):
+        return beside
+    return data_dir() / "reports" / beside.name
+
+
+def _print_plan(plan: ImportPlan) -> None:
+    headers = "、".join(str(r) for r in plan.header_rows)
+    print(f"文件：{plan.path.name}（工作表“{plan.sheet_name}”，表头在第{headers}行）")
+    for note in plan.notes:
+        print(note)
+    if plan.skipped_rows:
+        shown = "、".join(str(n) for n in plan.skipped_rows[:10])
+        more = f" 等 {len(plan.skipped_rows)} 行" if len(plan.skipped_rows) > 10 else ""
+        print(f"第{shown}行{more}没有姓名和身份证号，已跳过")
+
+
+def cmd_import_roster(args: argparse.Namespace) -> int:
+    """Import a roster file: check every row, add the good ones, report the rest."""
+    from pensiondesk.services.roster_import import RowStatus, execute_import, plan_import, write_report
+
+    source = Path(args.file).expanduser()
+    db = _database(args)
+    try:
+        village_id = _village_id(db)
+        if args.dry_run:
+            with db.session() as session:
+                plan = plan_import(
+                    session, source, village_id=village_id, sheet=args.sheet, progress=_progress("正在检查")
+                )
+        else:
+            # Check and write in one transaction that holds the write lock: nothing can change in between.
+            with db.session(immediate=True) as session:
+                plan = plan_import(
+                    session, source, village_id=village_id, sheet=args.sheet, progress=_progress("正在检查")
+                )
+                if plan.to_add:
+                    execute_import(session, _actor(), plan, progress=_progress("正在写入"))
+    finally:
+        db.close()
+
+    _print_plan(plan)
+    counts = plan.counts
+    report: Path | None = Path(args.report).expanduser() if args.report else None
+    if report is None and (counts[RowStatus.REJECTED] or plan.warning_rows):
+        report = _default_report_path(source)
+    if report is not None:
+        try:
+            write_report(plan, report)
+        except OSError as exc:
+            raise CliError(f"无法写入报告文件 {report}：{exc.strerror or exc}。请用 --report 指定其他位置。") from exc
+
+    added, unchanged, rejected = counts[RowStatus.ADD], counts[RowStatus.UNCHANGED], counts[RowStatus.REJECTED]
+    if args.dry_run:
+        summary = f"试运行（未写入数据库）：可新增 {added} 人，未变 {unchanged} 人，拒绝 {rejected} 行"
+    else:
+        summary = f"新增 {added} 人，未变 {unchanged} 人，拒绝 {rejected} 行"
+    if report is not None:
+        summary += f"；报告：{report}"
+    print(summary)
+    if plan.warning_rows:
+        print(f"另有 {plan.warning_rows} 行有提示（不影响导入），详见报告")
+    rejected_rows = plan.rejected
+    for row in rejected_rows[:SHOWN_REJECTIONS]:
+        print(f"第{row.row_number}行：{row.describe()}")
+    if len(rejected_rows) > SHOWN_REJECTIONS:
+        print(f"……另有 {len(rejected_rows) - SHOWN_REJECTIONS} 行被拒绝，详见报告：{report}")
+    return EXIT_INVALID if rejected else EXIT_OK
+
+
+def cmd_export_roster(args: argparse.Namespace) -> int:
+    """Export the registration roster or an eligibility list as .xlsx."""
+    from pensiondesk.services.roster_export import export_list
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".xlsx":
+        raise CliError(f"导出文件应以 .xlsx 结尾：{out}")
+    db = _database(args)
+    try:
+        village_id = _village_id(db)
+        with db.session() as session:
+            report = _progress_count("正在导出")
+            result = export_list(
+                session, out, village_id=village_id, list_kind=args.list, year=args.year, progress=report
+            )
+    except OSError as exc:
+        raise CliError(
+            f"无法写入文件 {out}：{exc.strerror or exc}。请检查文件是否在 Excel 中打开着，或换一个位置。"
+        ) from exc
+    finally:
+        db.close()
+    print(f"已导出“{result.title}”，共 {result.count} 人：{result.path}")
+    return EXIT_OK
+
+
+def _progress_count(label: str) -> Callable[[int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int) -> None:
+        print(f"\r{label}：{done} 人", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年份应为四位数字：{text}") from None
+    if not 2009 <= value <= 2100:
+        raise argparse.ArgumentTypeError(f"年份应在 2009 到 2100 之间：{text}")
+    return value
+
+
+def register(subparsers: Subparsers) -> None:
+    """Add ``import roster`` and ``export roster``."""
+    imports = subgroup(subparsers, "import", "导入数据")
+    p = add_command(
+        imports, "roster", cmd_import_roster, "导入花名册（.xlsx、.xls、.ods、.csv）：逐行检查，合格的一次性新增"
+    )
+    p.add_argument("file", metavar="FILE", help="花名册文件")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    p.add_argument("--report", metavar="OUT.xlsx", help="导入结果报告的位置（默认：有问题时写在花名册旁边）")
+    p.add_argument("--sheet", metavar="NAME", help="使用的工作表（默认：第一张有花名册表头的工作表）")
+
+    exports = subgroup(subparsers, "export", "导出数据")
+    p = add_command(exports, "roster", cmd_export_roster, "导出参保花名册或资格名单（.xlsx）")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="导出的文件")
+    p.add_argument(
+        "--list",
+        choices=LIST_CHOICES,
+        default="all",
+        help="all 全部人员花名册（默认）；contributors 应参保缴费人员；pension 达到领取年龄人员；"
+        "reaching60 即将年满60周岁人员；ineligible 不符合参保条件人员",
+    )
+    p.add_argument("--year", type=_year, help="年度（默认：今年）")
