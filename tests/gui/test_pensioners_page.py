@@ -1,0 +1,223 @@
+"""The 待遇/认证 page (到龄, 资格认证, 死亡注销) over a real demo village with histories."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from pensiondesk.domain.codes import PersonStatus, ReviewState, SurvivalMethod
+from pensiondesk.domain.pension import YearMonth
+from pensiondesk.gui.pensioner_widgets import RowsModel
+from pensiondesk.gui.pensioners_page import DeathReportDialog, PensionersPage
+from pensiondesk.gui.qt import QMessageBox, Qt
+from pensiondesk.services.deaths import HeirInput
+from pensiondesk.services.demo import create_demo_village
+from pensiondesk.services.pensioner_demo import add_resident, seed_pensioner_histories
+from pensiondesk.services.pensioners import BenefitAnswer, reaching_60_list
+from pensiondesk.services.recording import Actor
+from pensiondesk.services.survival import survival_rows
+from pensiondesk.store.db import Database, open_database
+from pensiondesk.store.models import Cancellation, Person, SurvivalCheck
+
+pytestmark = pytest.mark.gui
+AS_OF = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("gui") / "demo.sqlite"
+    db = open_database(path)
+    with db.session() as s:
+        create_demo_village(s, persons=700, seed=21, as_of=AS_OF)
+        seed_pensioner_histories(s, as_of=AS_OF, seed=21)
+        village_id, group_id = s.execute(select(Person.village_id, Person.group_id).limit(1)).one()
+        for n, (name, born) in enumerate((("周建国", date(1966, 12, 10)), ("吴秀英", date(1967, 1, 15))), start=1):
+            add_resident(s, village_id=village_id, group_id=group_id, name=name, birth_date=born, sequence=400 + n)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+    copy = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_file, copy)
+    database = open_database(copy)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+
+    def warn(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warn)
+    monkeypatch.setattr(QMessageBox, "information", warn)
+    return shown
+
+
+@pytest.fixture
+def page(qtbot: QtBot, db: Database) -> PensionersPage:
+    widget = PensionersPage(db.session, today=lambda: AS_OF, actor=lambda: Actor("wang"))
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    return widget
+
+
+def test_models_are_sound(qtmodeltester: Any, page: PensionersPage) -> None:
+    page.tabs.setCurrentWidget(page.survival)
+    qtmodeltester.check(page.survival.model)
+    qtmodeltester.check(page.reaching.model)
+
+
+def test_reaching_60_notified_submitted_answered(page: PensionersPage, db: Database, warnings: list[str]) -> None:
+    tab = page.reaching
+    tab.months.setValue(3)
+    with db.session() as s:
+        expected = reaching_60_list(s, as_of=AS_OF, within_months=3)
+    assert tab.model.rowCount() == len(expected) > 0
+    assert tab.print_forms()
+    assert tab.preview.preview.page_count() == len(expected)  # one form per person when none is selected
+    tab.table.selectRow(0)
+    assert tab.submit_selected() == 0 and any("通知日期" in w for w in warnings)  # not notified yet
+    assert tab.mark_notified(date(2026, 11, 18)) == 1
+    tab.table.selectRow(0)
+    assert tab.model.row_cells(0)[8] == "2026-11-18"
+    assert tab.submit_selected() == 1
+    tab.table.selectRow(0)
+    assert tab.model.row_cells(0)[9] == ReviewState.SUBMITTED.label
+    person_id = tab.model.row_id(0)
+    start = expected[0].earliest_start
+    tab.table.selectRow(0)
+    case_id = tab._case_ids[0]
+    assert case_id is not None
+    assert tab.record_answer(BenefitAnswer(case_id, True, AS_OF, 165_32, YearMonth(start.year, start.month)))
+    with db.session() as s:
+        person = s.get(Person, person_id)
+        assert person is not None and person.status is PersonStatus.RECEIVING
+    assert person_id not in [tab.model.row_id(r) for r in range(tab.model.rowCount())]
+
+
+def test_survival_fast_entry_for_a_day_of_visits(
+    qtbot: QtBot, page: PensionersPage, db: Database, warnings: list[str]
+) -> None:
+    tab = page.survival
+    page.tabs.setCurrentWidget(tab)
+    tab.state.setCurrentIndex(tab.state.count() - 1)  # everyone
+    with db.session() as s:
+        everyone = survival_rows(s, as_of=AS_OF)
+    assert tab.model.rowCount() == len(everyone)
+    receiving = [r for r in everyone if r.status is PersonStatus.RECEIVING][:3]
+    for row in receiving:
+        tab.find_box.setText(row.id_number[-8:])
+        qtbot.keyClick(tab.find_box, Qt.Key.Key_Return)
+    assert tab.selection_label.text() == "已选 3 人"
+    tab.method.setCurrentIndex(tab.method.findData(SurvivalMethod.HOME_VISIT))
+    tab.certifier.setText("协办员李秀英")
+    tab.witness.setText("村民小组长")
+    outcomes = tab.record_selected()
+    assert len(outcomes) == 3 and not warnings
+    assert all("认证通过" in o.message for o in outcomes)
+    assert tab.messages.toPlainText().count("认证通过") == 3
+    with db.session() as s:
+        checks = s.scalars(select(SurvivalCheck).where(SurvivalCheck.checked_on == AS_OF)).all()
+        assert {c.person_id for c in checks} >= {r.person_id for r in receiving}
+    tab.find_box.setText("没有这个人")
+    assert not tab.add_match_to_selection()
+
+
+def test_survival_lists_and_marking_overdue(page: PensionersPage, db: Database) -> None:
+    tab = page.survival
+    page.tabs.setCurrentWidget(tab)
+    tab.state.setCurrentIndex(1)  # 已逾期
+    overdue = tab.model.rowCount()
+    assert overdue > 0
+    marked = tab.mark_overdue()
+    assert 0 < marked <= overdue
+    assert "待暂停" in [tab.model.row_cells(r)[4] for r in range(tab.model.rowCount())]
+    tab.state.setCurrentIndex(0)
+    assert all(tab.model.row_cells(r)[4] == "即将到期" for r in range(tab.model.rowCount()))
+
+
+def test_refused_entry_is_a_message_not_a_crash(page: PensionersPage, warnings: list[str]) -> None:
+    tab = page.survival
+    page.tabs.setCurrentWidget(tab)
+    tab.table.selectRow(0)
+    tab.certifier.setText("")
+    assert tab.record_selected() == []
+    assert warnings and "认证人" in warnings[-1]
+
+
+def test_deaths_report_review_import_print(
+    page: PensionersPage, db: Database, tmp_path: Path, warnings: list[str]
+) -> None:
+    tab = page.deaths
+    page.tabs.setCurrentWidget(tab)
+    before = tab.model.rowCount()
+    with db.session() as s:
+        person = s.scalars(
+            select(Person).where(Person.status == PersonStatus.RECEIVING).order_by(Person.id_number)
+        ).first()
+        assert person is not None
+        number = person.id_number
+    dialog = DeathReportDialog(tab, AS_OF)
+    dialog.id_number.setText(number)
+    dialog.death_date.setDate(dialog.death_date.date().addDays(-50))
+    dialog.paid_through.setText("2026-11")
+    assert tab.report(dialog)
+    assert "已登记死亡" in tab.messages.toPlainText()
+    assert tab.model.rowCount() == before + 1
+    tab.table.selectRow(0)
+    assert tab.fill_heir(HeirInput("张小明", "11010519491231002X", "6217000012345678901"))
+    tab.table.selectRow(0)
+    assert not tab.village_check("wang") and "不同的人" in warnings[-1]
+    tab.table.selectRow(0)
+    assert tab.village_check("zhao")
+    tab.table.selectRow(0)
+    assert tab.submit()
+    tab.table.selectRow(0)
+    assert tab.record_answer(ReviewState.TOWNSHIP_CHECKED)
+    tab.table.selectRow(0)
+    assert tab.model.row_cells(0)[-1] == ReviewState.TOWNSHIP_CHECKED.label
+    assert tab.print_application()
+    assert tab.preview.preview.page_count() == 1
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "身份证号", "死亡日期"])
+    ws.append(["查无此人", "11010519491231002X", (AS_OF - timedelta(days=9)).isoformat()])
+    source = tmp_path / "deaths.xlsx"
+    wb.save(source)
+    result = tab.import_list(source)
+    assert result is not None and len(result.unmatched) == 1
+    assert "本村无此人" in tab.messages.toPlainText()
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Cancellation)) == before + 1
+
+
+def test_unknown_id_in_the_death_dialog(page: PensionersPage, warnings: list[str]) -> None:
+    tab = page.deaths
+    dialog = DeathReportDialog(tab, AS_OF)
+    dialog.id_number.setText("11010519491231002X")
+    assert not tab.report(dialog)
+    assert "本村没有" in warnings[-1]
+
+
+def test_rows_model_basics(qtmodeltester: Any) -> None:
+    model = RowsModel(("甲", "乙"))
+    model.set_rows([("a", ("1", "2")), ("b", ("3", "4"))])
+    qtmodeltester.check(model)
+    assert model.row_id(1) == "b" and model.data(model.index(1, 1)) == "4"
