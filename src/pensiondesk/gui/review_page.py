@@ -1,0 +1,334 @@
+"""The review page (审核): 村级初审 of registrations entered by others, and the returned registrations.
+
+Entry and review are different people (domain.md §14): the queue lists the registrations waiting for 初审, the
+ones the current operator entered included but marked 本人录入 — trying to approve one of those is refused by
+:func:`pensiondesk.services.registration.village_check`, and the page says why in one sentence. A reviewer
+approves (初审通过) or returns with a reason (退回…); a reviewer never edits. The second tab lists registrations
+returned by the village review or by the county, with their reasons, for the coordinator to act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pensiondesk.gui.errors import show_store_error
+from pensiondesk.gui.person_form import current_actor
+from pensiondesk.gui.person_model import SessionFactory
+from pensiondesk.gui.qt import (
+    QAbstractItemView,
+    QColor,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from pensiondesk.services import registration
+from pensiondesk.services.people_types import ServiceError
+from pensiondesk.services.person_queries import current_village_id, own_entered_registrations
+from pensiondesk.services.recording import Actor
+from pensiondesk.services.registration import RegistrationItem
+from pensiondesk.store.errors import StoreError
+
+__all__ = ["ReturnReasonDialog", "ReviewDialog", "ReviewPage"]
+
+_OWN_COLOUR = QColor(128, 128, 128)
+
+
+def _tier_text(fen: int | None) -> str:
+    """缴费档次 in yuan as the form shows it: 200 元 (tiers are whole yuan; cents shown when not)."""
+    if fen is None:
+        return ""
+    yuan, cents = divmod(fen, 100)
+    return f"{yuan} 元" if cents == 0 else f"{yuan}.{cents:02d} 元"
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
+
+
+class ReviewPage(QWidget):
+    """审核: 待初审 (approve / return) and 退回的登记 (with reasons)."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        parent: QWidget | None = None,
+        *,
+        actor: Callable[[], Actor] = current_actor,
+    ) -> None:
+        super().__init__(parent)
+        self._session_factory = session_factory
+        self._actor = actor
+        self.queue: list[RegistrationItem] = []
+        self.returned: list[RegistrationItem] = []
+
+        self.operator_label = QLabel()
+        self.operator_label.setObjectName("operatorLabel")
+        self.message_label = QLabel()
+        self.message_label.setObjectName("reviewMessage")
+        self.message_label.setWordWrap(True)
+
+        self.queue_table = _table(
+            [
+                self.tr("姓名"),
+                self.tr("公民身份号码"),
+                self.tr("村民小组"),
+                self.tr("登记日期"),
+                self.tr("参保身份"),
+                self.tr("缴费档次"),
+                self.tr("录入人"),
+            ],
+            "reviewQueue",
+        )
+        self.approve_button = QPushButton(self.tr("初审通过(&A)"))
+        self.approve_button.setObjectName("approveButton")
+        self.approve_button.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return))
+        self.approve_button.setToolTip(self.tr("快捷键 Ctrl+Enter"))
+        self.approve_button.clicked.connect(lambda: self.approve_selected())
+        self.return_button = QPushButton(self.tr("退回(&R)…"))
+        self.return_button.setObjectName("returnButton")
+        self.return_button.clicked.connect(lambda: self.return_selected())
+        refresh = QPushButton(self.tr("刷新"))
+        refresh.clicked.connect(self.reload)
+        queue_buttons = QHBoxLayout()
+        queue_buttons.addWidget(self.approve_button)
+        queue_buttons.addWidget(self.return_button)
+        queue_buttons.addStretch(1)
+        queue_buttons.addWidget(refresh)
+        queue_page = QWidget()
+        queue_layout = QVBoxLayout(queue_page)
+        note = QLabel(self.tr("审核人只能“初审通过”或“退回”，不能修改登记内容；录入人和初审人不能是同一人。"))
+        note.setWordWrap(True)
+        queue_layout.addWidget(note)
+        queue_layout.addWidget(self.queue_table, 1)
+        queue_layout.addLayout(queue_buttons)
+
+        self.returned_table = _table(
+            [
+                self.tr("姓名"),
+                self.tr("公民身份号码"),
+                self.tr("村民小组"),
+                self.tr("登记日期"),
+                self.tr("退回方"),
+                self.tr("退回原因"),
+            ],
+            "returnedList",
+        )
+        returned_page = QWidget()
+        returned_layout = QVBoxLayout(returned_page)
+        returned_note = QLabel(self.tr("退回的登记不能直接修改：请在人员信息中更正后，重新办理参保登记。"))
+        returned_note.setWordWrap(True)
+        returned_layout.addWidget(returned_note)
+        returned_layout.addWidget(self.returned_table, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(queue_page, self.tr("待初审"))
+        self.tabs.addTab(returned_page, self.tr("退回的登记"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.operator_label)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message_label)
+        self.reload()
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the queue (others' entries first, then the operator's own) and the returned list."""
+        actor = self._actor()
+        self.operator_label.setText(self.tr("当前操作员：%s") % (actor.display_name or actor.username))
+        try:
+            with self._session_factory() as session:
+                village_id = current_village_id(session)
+                others = registration.review_queue(session, actor, village_id=village_id)
+                own = own_entered_registrations(session, actor.username, village_id=village_id)
+                self.returned = registration.returned_registrations(session, village_id=village_id)
+        except StoreError as error:
+            show_store_error(self, error)
+            return
+        self.queue = others + own
+        self._fill_queue(len(others))
+        self._fill_returned()
+        self.tabs.setTabText(0, self.tr("待初审（%d）") % len(self.queue))
+        self.tabs.setTabText(1, self.tr("退回的登记（%d）") % len(self.returned))
+
+    def _fill_queue(self, others: int) -> None:
+        table = self.queue_table
+        table.setRowCount(len(self.queue))
+        for row, item in enumerate(self.queue):
+            own = row >= others
+            entered = item.entered_by or self.tr("（未记录）")
+            cells = [
+                item.name,
+                item.id_number,
+                item.group_name or "",
+                item.registered_on.isoformat(),
+                item.category_code or self.tr("普通"),
+                _tier_text(item.tier_fen),
+                self.tr("%s（本人录入）") % entered if own else entered,
+            ]
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, item.registration_id)
+                if own:
+                    cell.setForeground(_OWN_COLOUR)
+                    cell.setToolTip(self.tr("这是您本人录入的登记，需由其他工作人员初审"))
+                table.setItem(row, column, cell)
+        if self.queue:
+            table.selectRow(0)
+
+    def _fill_returned(self) -> None:
+        table = self.returned_table
+        table.setRowCount(len(self.returned))
+        for row, item in enumerate(self.returned):
+            cells = [
+                item.name,
+                item.id_number,
+                item.group_name or "",
+                item.registered_on.isoformat(),
+                self.tr("县社保局") if item.returned_by_county else self.tr("村级初审（%s）") % (item.checked_by or ""),
+                item.return_reason or "",
+            ]
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+
+    def selected(self) -> RegistrationItem | None:
+        """The registration selected in the queue."""
+        rows = self.queue_table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.queue):
+            return None
+        return self.queue[rows[0].row()]
+
+    def select_registration(self, registration_id: str) -> bool:
+        """Select ``registration_id`` in the queue; False when it is not there."""
+        for row, item in enumerate(self.queue):
+            if item.registration_id == registration_id:
+                self.queue_table.selectRow(row)
+                return True
+        return False
+
+    # --- decisions ------------------------------------------------------------------------------------------
+
+    def _say(self, text: str, *, error: bool) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+
+    def approve_selected(self) -> bool:
+        """初审通过 for the selected registration; a refusal (e.g. one's own entry) is said below the list."""
+        item = self.selected()
+        if item is None:
+            self._say(self.tr("请先在列表中选择一份登记"), error=True)
+            return False
+        try:
+            with self._session_factory() as session:
+                registration.village_check(session, self._actor(), item.registration_id)
+        except ServiceError as error:
+            self._say(error.user_message, error=True)
+            return False
+        except StoreError as error:
+            show_store_error(self, error)
+            return False
+        self.reload()
+        self._say(self.tr("%s 的参保登记已初审通过，可以上报。") % item.name, error=False)
+        return True
+
+    def return_selected(self, reason: str | None = None) -> bool:
+        """退回… the selected registration with a reason (asked for when ``reason`` is not given)."""
+        item = self.selected()
+        if item is None:
+            self._say(self.tr("请先在列表中选择一份登记"), error=True)
+            return False
+        if reason is None:
+            dialog = ReturnReasonDialog(item.name, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            reason = dialog.reason
+        try:
+            with self._session_factory() as session:
+                registration.village_return(session, self._actor(), item.registration_id, reason=reason)
+        except ServiceError as error:
+            self._say(error.user_message, error=True)
+            return False
+        except StoreError as error:
+            show_store_error(self, error)
+            return False
+        self.reload()
+        self._say(self.tr("%s 的参保登记已退回，原因：%s") % (item.name, reason.strip()), error=False)
+        return True
+
+
+class ReturnReasonDialog(QDialog):
+    """退回原因: one line the person who entered the form will read."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("退回 %s 的参保登记") % name)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("returnReason")
+        self.reason_edit.setPlaceholderText(self.tr("例如：身份证复印件不清楚，请重新提供"))
+        form = QFormLayout()
+        form.addRow(self.tr("退回原因："), self.reason_edit)
+        ok = QPushButton(self.tr("退回"))
+        ok.setDefault(True)
+        ok.clicked.connect(self.accept)
+        cancel = QPushButton(self.tr("取消"))
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(ok)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        self.resize(520, 0)
+
+    @property
+    def reason(self) -> str:
+        return self.reason_edit.text()
+
+
+class ReviewDialog(QDialog):
+    """审核 as a window of its own, opened from the person page."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        parent: QWidget | None = None,
+        *,
+        actor: Callable[[], Actor] = current_actor,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("审核（村级初审）"))
+        self.page = ReviewPage(session_factory, self, actor=actor)
+        close = QPushButton(self.tr("关闭"))
+        close.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.page, 1)
+        layout.addLayout(buttons)
+        self.resize(980, 560)
