@@ -181,11 +181,13 @@ def test_create_false_refuses_a_missing_file(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_a_current_file_is_opened_without_a_backup(baseline_copy: Path) -> None:
-    assert schema_status(baseline_copy) == "current"
-    with open_database(baseline_copy) as db:
+def test_a_current_file_is_opened_without_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "current.sqlite"
+    open_database(path).close()  # built at head (the committed 0001 file is behind once 0002 exists)
+    assert schema_status(path) == "current"
+    with open_database(path) as db:
         assert db.backup_path is None and db.migrated_from is None
-    assert not (baseline_copy.parent / "backups").exists()
+    assert not (path.parent / "backups").exists()
 
 
 def test_an_old_database_is_backed_up_before_it_is_upgraded(

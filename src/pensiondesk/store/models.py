@@ -570,3 +570,50 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+# --- Announcements (通知/宣传单) -----------------------------------------------------------------------------------
+
+
+class Announcement(Stamped, Base):
+    """通知/宣传单打印记录: an announcement exactly as printed, so the village can show what it posted and when.
+
+    ``content`` is the printed text itself (title, salutation, paragraphs, the tables as rendered, the 落款) and
+    the fields filled in; the template and the policy pack it came from are kept beside it. Never edited: a
+    reprint with other wording is a new record.
+    """
+
+    __tablename__ = "announcement"
+    __table_args__ = (Index("ix_announcement_printed_on", "printed_on"),)
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True, default=new_uuid)
+    village_id: Mapped[str] = mapped_column(ForeignKey("village.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # collection | certification | letter | meeting
+    layout: Mapped[str] = mapped_column(String(16))  # poster (A4) | leaflet (A5 two-up)
+    title: Mapped[str] = mapped_column(String(200))
+    printed_on: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    template_name: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    policy_pack_id: Mapped[str] = mapped_column(String(64))
+    policy_pack_version: Mapped[int] = mapped_column(Integer)
+
+
+# --- County roster (县里掌握的本村人员名单) -----------------------------------------------------------------------
+
+
+class CountyResident(Base):
+    """县级花名册: a resident of this village as the county knows them, pulled down for duplicate checks.
+
+    County-owned and read-only on the laptop (sync-protocol.md §10): written only by the ``roster`` pull handler
+    (``sync/apply.py``), keyed by the county's person ID; a tombstone deletes the row. ``id_number`` is not unique
+    here: the county may briefly hold two records with one number, and that is exactly what a duplicate check
+    must see.
+    """
+
+    __tablename__ = "county_resident"
+    person_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), default="")
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    status: Mapped[str | None] = mapped_column(String(24))  # the county's PersonStatus value, as sent
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
