@@ -9,17 +9,21 @@ Mapping (change kind → local effect):
 =====================  ==========================================================================================
 registration_answer    ``Registration.review_state`` approved / returned + ``return_reason``, ``answered_at``
                        (through ``services.registration.apply_county_answer`` when that service exists)
-benefit_answer         ``BenefitCase.review_state``, ``approved_monthly_fen``, ``start_month``, ``approved_on``,
-                       ``return_reason``
-death_notice           a ``Cancellation`` (source 民政, ID = the notice's ID) and the person's status 终止/1401,
-                       both recorded with audit + outbox rows under the system operator so the county sees them
+benefit_answer         ``services.pensioners.apply_benefit_answer`` (``from_sync``): the case approved (amount,
+                       start month; the person becomes a pensioner) or returned with its reason
+death_notice           ``services.deaths.report_death`` (source 民政): the ``Cancellation`` with its settlement
+                       and the person's status 终止/1401, with audit + outbox rows under the system operator so
+                       the county sees them; a person already reported or terminated is left as it is
 account_balance        ``AccountBalance`` (county-owned, read-only)
 receipt_block          ``ReceiptBook`` with ``from_county``; a tombstone closes an unused book
 policy_pack            a new ``PolicyPackRecord`` version (origin ``county``); versions are never overwritten
-roster                 counted only: the laptop schema has no county-roster table yet (see the report)
+roster                 ``CountyResident`` (县级花名册, for duplicate checks); a tombstone deletes the row
 =====================  ==========================================================================================
 
 Answers about records this laptop does not hold (e.g. entered on another laptop of the village) are skipped.
+Each change is applied in a savepoint: a change a service refuses (``ServiceError``, e.g. an answer that
+contradicts one already recorded) is rolled back alone, logged and skipped, so one bad change never blocks the
+pull (property 6) — the cursor still moves past it.
 """
 
 from __future__ import annotations
@@ -33,18 +37,17 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pensiondesk.domain.codes import (
-    DeathSource,
-    PersonStatus,
-    ReceiptBookStatus,
-    ReviewState,
-    TerminationReason,
-)
+from pensiondesk.domain.codes import DeathSource, PersonStatus, ReceiptBookStatus, ReviewState, TerminationReason
+from pensiondesk.domain.pension import YearMonth
+from pensiondesk.services.deaths import DeathReport, cancellation_for, report_death
+from pensiondesk.services.pensioners import BenefitAnswer, apply_benefit_answer
+from pensiondesk.services.people_types import ServiceError
 from pensiondesk.services.recording import SYSTEM, record_change, snapshot
 from pensiondesk.store.models import (
     AccountBalance,
     BenefitCase,
     Cancellation,
+    CountyResident,
     Person,
     PolicyPackRecord,
     ReceiptBook,
@@ -64,7 +67,15 @@ def apply_page(session: Session, state: SyncState, page: PullResponse) -> Counte
         if change.seq <= state.pull_cursor:
             continue  # already applied (a page fetched twice)
         handler = HANDLERS.get(change.kind)
-        if handler is not None and handler(session, change):
+        if handler is None:
+            continue
+        try:
+            with session.begin_nested():
+                applied = handler(session, change)
+        except ServiceError as exc:
+            log.warning("county change %s %s %s not applied: %s", change.seq, change.kind, change.key, exc)
+            continue
+        if applied:
             counts[change.kind.value] += 1
     state.pull_cursor = max(state.pull_cursor, page.next_cursor)
     return counts
@@ -99,13 +110,31 @@ def _benefit_answer(session: Session, change: Change) -> bool:
         return False
     approved = bool(data.get("approved"))
     answered_at = _dt(data.get("answered_at")) or utcnow()
-    case.review_state = ReviewState.APPROVED if approved else ReviewState.RETURNED
-    case.return_reason = None if approved else str(data.get("reason") or "")
-    if approved:
-        case.approved_monthly_fen = data.get("monthly_fen")
-        case.start_month = data.get("start_month")
-        case.approved_on = answered_at.date()
+    reason = None if approved else str(data.get("reason") or "")
+    if case.review_state is ReviewState.APPROVED and approved:
+        return False  # already recorded (a page applied twice)
+    if case.review_state is ReviewState.RETURNED and not approved and case.return_reason == reason:
+        return False
+    monthly = data.get("monthly_fen")
+    start = data.get("start_month")
+    answer = BenefitAnswer(
+        case_id=case.id,
+        approved=approved,
+        answered_on=answered_at.date(),
+        monthly_fen=int(monthly) if monthly is not None else None,
+        start_month=_year_month(start) if start else None,
+        reason=reason,
+    )
+    apply_benefit_answer(session, answer, actor=SYSTEM, from_sync=True)
     return True
+
+
+def _year_month(value: object) -> YearMonth:
+    """``2026-05`` / ``202605`` as a :class:`YearMonth`; a ``ServiceError`` (skip the change) otherwise."""
+    digits = str(value).replace("-", "").replace("/", "").strip()
+    if len(digits) != 6 or not digits.isdigit() or not 1 <= int(digits[4:]) <= 12:
+        raise ServiceError(f"县里下发的待遇起始年月无法识别：{value}")
+    return YearMonth(int(digits[:4]), int(digits[4:]))
 
 
 def _death_notice(session: Session, change: Change) -> bool:
@@ -113,7 +142,32 @@ def _death_notice(session: Session, change: Change) -> bool:
     person = session.get(Person, str(data.get("person_id")))
     if person is None or change.op is ChangeOp.TOMBSTONE:
         return False
+    if person.status is PersonStatus.TERMINATED or cancellation_for(session, person.id) is not None:
+        return False  # reported already, here or by an earlier page
     death_date = date.fromisoformat(str(data["death_date"]))
+    today = utcnow().date()
+    report = DeathReport(
+        person_id=person.id,
+        death_date=death_date,
+        reported_on=max(today, death_date),
+        source=DeathSource.CIVIL_AFFAIRS,
+        evidence_ref="县级下发：民政死亡名单",
+    )
+    try:
+        with session.begin_nested():
+            report_death(session, report, actor=SYSTEM, today=max(today, death_date))
+    except ServiceError as exc:
+        log.warning("death notice %s: report_death refused (%s); recording it without a settlement", change.key, exc)
+        return _record_death_directly(session, change, person, death_date)
+    return True
+
+
+def _record_death_directly(session: Session, change: Change, person: Person, death_date: date) -> bool:
+    """The notice without a settlement: the cancellation (ID = the notice's ID) and the person 终止/1401.
+
+    Used only when ``services.deaths.report_death`` refuses the notice (e.g. no policy pack covers the date of
+    death), so that a death the county reports is never dropped; the settlement is then worked out by hand.
+    """
     if (
         session.get(Cancellation, change.key) is None
         and session.scalar(select(Cancellation.id).where(Cancellation.person_id == person.id)) is None
@@ -227,7 +281,23 @@ def _policy_pack(session: Session, change: Change) -> bool:
     return True
 
 
-def _roster(_session: Session, _change: Change) -> bool:
+def _roster(session: Session, change: Change) -> bool:
+    row = session.get(CountyResident, change.key)
+    if change.op is ChangeOp.TOMBSTONE:
+        if row is None:
+            return False
+        session.delete(row)
+        return True
+    data = change.data
+    row = row or CountyResident(person_id=change.key)
+    row.name = str(data.get("name") or "")
+    number = data.get("id_number")
+    row.id_number = str(number) if number else None
+    status = data.get("status")
+    row.status = str(status) if status else None
+    row.version = int(data.get("version") or 1)
+    row.received_at = utcnow()
+    session.add(row)
     return True
 
 

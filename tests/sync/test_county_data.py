@@ -1,0 +1,140 @@
+"""County data that comes down, applied through the services: the roster (县级花名册), benefit answers, death notices.
+
+Against a real county server process; the pull handlers in ``sync/apply.py`` hand benefit answers to
+``services.pensioners.apply_benefit_answer`` and death notices to ``services.deaths.report_death``, and a change a
+service refuses is skipped without blocking the rest of the pull.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from pensiondesk.county import admin
+from pensiondesk.domain.codes import DeathSource, PersonStatus, ReviewState
+from pensiondesk.domain.pension import benefit_start_month
+from pensiondesk.services.pensioners import open_benefit_case, record_notification, submit_benefit_case
+from pensiondesk.services.syncing import county_resident_by_id_number
+from pensiondesk.store.db import Database
+from pensiondesk.store.models import (
+    AuditEntry,
+    BenefitCase,
+    Cancellation,
+    CountyResident,
+    Person,
+    ReceiptBook,
+    SyncState,
+)
+from pensiondesk.sync.apply import apply_page
+from pensiondesk.sync.engine import run_sync
+from pensiondesk.sync.protocol import Change, ChangeKind, ChangeOp, PullResponse
+
+from .conftest import CountyServer
+from .test_push_pull import enrolled
+from .work import CLERK, person_ids
+
+
+def test_the_county_roster_comes_down_for_duplicate_checks(
+    server: CountyServer, laptop_factory: Callable[..., Database]
+) -> None:
+    db, client, _village = enrolled(server, laptop_factory, persons=5)
+    run_sync(db, client)
+    run_sync(db, client)  # the roster changes published by the first upload
+    with db.session() as s:
+        persons = s.scalars(select(Person)).all()
+        assert s.scalar(select(func.count()).select_from(CountyResident)) == len(persons)
+        person = persons[0]
+        known = county_resident_by_id_number(s, person.id_number)
+        assert known is not None and known.person_id == person.id and known.name == person.name
+        assert county_resident_by_id_number(s, person.id_number, exclude_person_id=person.id) is None
+        assert county_resident_by_id_number(s, "110101199003071234") is None
+    # A tombstone (the county deleted the person) removes the row; applying the page again is harmless.
+    with db.session(immediate=True) as s:
+        state = s.get(SyncState, 1)
+        assert state is not None
+        seq = state.pull_cursor + 1
+        change = Change(seq=seq, kind=ChangeKind.ROSTER, key=person.id, op=ChangeOp.TOMBSTONE, at=datetime.now(UTC))
+        page = PullResponse(epoch=state.server_epoch or "", changes=[change], next_cursor=seq, has_more=False)
+        assert apply_page(s, state, page)["roster"] == 1
+        state.pull_cursor = seq - 1
+        assert apply_page(s, state, page)["roster"] == 0
+        assert county_resident_by_id_number(s, person.id_number) is None
+
+
+def _submitted_case(db: Database, person_id: str) -> str:
+    with db.session(immediate=True) as s:
+        case = open_benefit_case(s, person_id, actor=CLERK, as_of=date(2026, 3, 1))
+        record_notification(s, case.id, notified_on=date(2026, 3, 2), actor=CLERK)
+        submit_benefit_case(s, case.id, actor=CLERK)
+        return case.id
+
+
+def test_benefit_answers_go_through_the_pensioners_service(
+    server: CountyServer, laptop_factory: Callable[..., Database]
+) -> None:
+    db, client, village = enrolled(server, laptop_factory, persons=20)
+    with db.session() as s:
+        open_statuses = (PersonStatus.CONTRIBUTING, PersonStatus.NOT_ENROLLED)
+        candidates = s.scalars(select(Person.id).where(Person.status.in_(open_statuses)).order_by(Person.id)).all()
+    pid_ok, pid_back, pid_bad = candidates[:3]
+    case_ok, case_back, case_bad = (_submitted_case(db, pid) for pid in (pid_ok, pid_back, pid_bad))
+    run_sync(db, client)
+    with db.session() as s:
+        person = s.get(Person, pid_ok)
+        assert person is not None
+        start = str(benefit_start_month(person.birth_date))
+    with server.session() as s:
+        admin.answer(s, "benefit_case", case_ok, approved=True, reason=None, by="county", monthly_fen=23456,
+                     start_month=start)  # fmt: skip
+        admin.answer(s, "benefit_case", case_back, approved=False, reason="缺户口簿复印件", by="county")
+        # An approval without an amount: the service refuses it; it must not block what follows.
+        admin.answer(s, "benefit_case", case_bad, approved=True, reason=None, by="county")
+        admin.issue_receipt_block(s, village, "豫B", 2001, 2100, "xiezhu", date(2026, 1, 5))
+    report = run_sync(db, client)
+    assert report.error is None
+    assert report.pulled.get("benefit_answer") == 2 and report.pulled.get("receipt_block") == 1
+    with db.session() as s:
+        ok, back, bad = (s.get(BenefitCase, c) for c in (case_ok, case_back, case_bad))
+        assert ok is not None and back is not None and bad is not None
+        assert ok.review_state is ReviewState.APPROVED and ok.approved_monthly_fen == 23456 and ok.start_month == start
+        approved_person = s.get(Person, pid_ok)
+        assert approved_person is not None and approved_person.status is PersonStatus.RECEIVING
+        assert back.review_state is ReviewState.RETURNED and back.return_reason == "缺户口簿复印件"
+        assert bad.review_state is ReviewState.SUBMITTED  # refused by the service, skipped
+        answers = s.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "benefit_case.answer")).all()
+        assert sorted(answers) == sorted([case_ok, case_back])
+        assert s.scalar(select(ReceiptBook.start_no).where(ReceiptBook.series == "豫B")) == 2001
+    assert run_sync(db, client).pulled == {}  # the cursor moved past everything, the bad change included
+
+
+def test_death_notices_go_through_the_deaths_service(
+    server: CountyServer, laptop_factory: Callable[..., Database], tmp_path: Path
+) -> None:
+    db, client, village = enrolled(server, laptop_factory, persons=4)
+    run_sync(db, client)
+    pid = person_ids(db, 1)[0]
+    with db.session() as s:
+        person = s.get(Person, pid)
+        assert person is not None
+        line = f"{person.name},{person.id_number},2026-02-03"
+    deaths = tmp_path / "deaths.csv"
+    deaths.write_text(f"姓名,身份证号,死亡日期\n{line}\n", encoding="utf-8")
+    with server.session() as s:
+        assert admin.import_death_list(s, deaths).matched == 1
+    assert run_sync(db, client).pulled.get("death_notice") == 1
+    with db.session() as s:
+        (cancellation,) = s.scalars(select(Cancellation).where(Cancellation.person_id == pid)).all()
+        assert cancellation.source is DeathSource.CIVIL_AFFAIRS
+        assert cancellation.death_date == date(2026, 2, 3)
+        assert cancellation.stop_month is not None  # settled by services.deaths, not a bare row
+        dead = s.get(Person, pid)
+        assert dead is not None and dead.status is PersonStatus.TERMINATED
+        assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "cancellation.report")) is not None
+    # Its local effects went up; nothing comes down twice, and both sides agree.
+    again = run_sync(db, client)
+    assert again.pulled.get("death_notice") is None and not again.mismatches
+    assert server.records(village)[("person", pid)]["status"] == "terminated"
+    assert server.records(village, "cancellation")[("cancellation", cancellation.id)]["stop_month"]
