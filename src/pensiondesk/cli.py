@@ -26,7 +26,13 @@ EXIT_USAGE = 2  # the command could not run (bad arguments, unreadable file)
 EXIT_INTERNAL = 70
 
 # Modules that add subcommands, each with ``register(subparsers)``; module tops import nothing heavy.
-COMMAND_MODULES: tuple[str, ...] = ("pensiondesk.commands.sync",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "pensiondesk.commands.people",
+    "pensiondesk.commands.money",
+    "pensiondesk.commands.sync",
+    "pensiondesk.commands.pensioners",
+    "pensiondesk.commands.announcements",
+)
 
 Subparsers = argparse._SubParsersAction  # the object ``add_subparsers`` returns
 

@@ -3,7 +3,8 @@
 Left, the product's pages (人员/登记, 缴费/票据, 待遇/认证, 公示/打印, 报表, 同步, 设置), reachable
 with Alt+1 … Alt+7; right, the page itself. The 人员/登记 page is the person list: one search box over a table
 that holds only ids and fetches rows as they are painted
-(:class:`~pensiondesk.gui.person_model.PersonTableModel`). Pages whose work is not built yet say so plainly
+(:class:`~pensiondesk.gui.person_model.PersonTableModel`). The 公示/打印 page prints announcements
+(:class:`~pensiondesk.gui.announcements_page.PrintPage`). Pages whose work is not built yet say so plainly
 instead of pretending.
 
 Everything the window reads comes through :mod:`pensiondesk.services.roster`; it never touches the store.
@@ -11,15 +12,19 @@ Everything the window reads comes through :mod:`pensiondesk.services.roster`; it
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pensiondesk import __version__
 from pensiondesk.gui.person_model import Column, PersonTableModel, SessionFactory
+from pensiondesk.gui.person_tools import FilterBar, PersonActions
 from pensiondesk.gui.qt import (
     QAbstractItemView,
     QAction,
     QActionGroup,
+    QApplication,
     QEvent,
     QFont,
     QFontDatabase,
@@ -43,7 +48,7 @@ from pensiondesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from pensiondesk.services.roster import PersonFilter, count_persons, village_summary
+from pensiondesk.services.roster import count_persons, village_summary
 
 __all__ = ["PRODUCT_NAME", "SEARCH_DEBOUNCE_MS", "MainWindow", "PersonPage", "PlaceholderPage"]
 
@@ -66,7 +71,11 @@ _COLUMN_SAMPLES = (
 
 
 class PersonPage(QWidget):
-    """人员/登记: find a person by name, pinyin initials or ID number, in the whole village list."""
+    """人员/登记: find a person by name, pinyin initials or ID number, in the whole village list.
+
+    Above the list, the filters (:class:`~pensiondesk.gui.person_tools.FilterBar`) and the actions
+    (:class:`~pensiondesk.gui.person_tools.PersonActions`: 新增人员, 修改, 家庭, 导入/导出花名册, 审核).
+    """
 
     def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +90,8 @@ class PersonPage(QWidget):
         self.search_label.setBuddy(self.search_box)
         self.count_label = QLabel()
         self.count_label.setObjectName("personCount")
+        self.filter_bar = FilterBar(session_factory)
+        self.filter_bar.changed.connect(self.apply_search)
 
         self.table = QTableView()
         self.table.setObjectName("personTable")
@@ -95,6 +106,7 @@ class PersonPage(QWidget):
         self.search_box.returnPressed.connect(self.enter_table)
         self.search_box.installEventFilter(self)
         self.table.installEventFilter(self)
+        self.person_actions = PersonActions(self, self, session_factory)
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.search_label)
@@ -104,6 +116,8 @@ class PersonPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 6)
         layout.addLayout(search_row)
+        layout.addWidget(self.filter_bar)
+        layout.addLayout(self.person_actions.buttons())
         layout.addWidget(self.table, 1)
 
         self._total = 0
@@ -140,9 +154,9 @@ class PersonPage(QWidget):
     def apply_search(self) -> None:
         """Filter the list by what the search box holds now (the debounce timer calls this)."""
         self._debounce.stop()
-        text = self.search_box.text().strip()
-        if text != self.model.filter.text:
-            self.model.set_filter(PersonFilter(text=text))
+        flt = self.filter_bar.person_filter(self.search_box.text().strip())
+        if flt != self.model.filter:
+            self.model.set_filter(flt)
             if self.model.rowCount() > 0:
                 self.table.selectRow(0)
             self.update_count()
@@ -194,7 +208,7 @@ class PersonPage(QWidget):
         with self._session_factory() as session:
             self._total = count_persons(session)
         shown = self.model.rowCount()
-        if not self.model.filter.text:
+        if not self.model.filter.text and not self.filter_bar.is_active():
             self.count_label.setText(self.tr("共 %d 人") % self._total)
         elif shown:
             self.count_label.setText(self.tr("找到 %d 人（共 %d 人）") % (shown, self._total))
@@ -232,6 +246,27 @@ class _PageSpec:
     title: str
     purpose: str
     availability: str
+    build: Callable[[], QWidget] | None = None  # a working page; None: a placeholder saying what will be there
+
+
+SYNC_PAGE_DELAY_MS = 300
+
+
+class _PendingPage(QWidget):
+    """Stands in the page stack for a working page until it is first shown."""
+
+    def __init__(self, build: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self.build = build
+
+
+@contextmanager
+def _busy_cursor() -> Iterator[None]:
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 class MainWindow(QMainWindow):
@@ -251,7 +286,11 @@ class MainWindow(QMainWindow):
         self.pages: list[QWidget] = [self.person_page]
         titles = [self.tr("人员/登记")]
         for spec in self._placeholder_specs():
-            self.pages.append(PlaceholderPage(spec.title, spec.purpose, spec.availability))
+            if spec.build is not None:
+                # Built when first shown (show_page): the window opens without importing or drawing them.
+                self.pages.append(_PendingPage(spec.build))
+            else:
+                self.pages.append(PlaceholderPage(spec.title, spec.purpose, spec.availability))
             titles.append(spec.title)
 
         self.navigation = QListWidget()
@@ -284,6 +323,13 @@ class MainWindow(QMainWindow):
         self.show_page(0)
         self.resize(1280, 800)
 
+        # The sync page fills the status bar's 同步 field, so it is built soon after the window opens (not before).
+        self.sync_index = titles.index(self.tr("同步"))
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.timeout.connect(lambda: self.page(self.sync_index))
+        self._sync_timer.start(SYNC_PAGE_DELAY_MS)
+
     # --- construction ---------------------------------------------------------------------------------------
 
     def _placeholder_specs(self) -> list[_PageSpec]:
@@ -294,26 +340,31 @@ class MainWindow(QMainWindow):
                     "这里将用于登记参保人员的年度缴费，开具、作废村级收款票据，并按日进行票款结报（日结）。"
                 ),
                 self.tr("缴费与票据功能将在后续版本提供，目前尚不能使用。"),
+                build=self._build_money_page,
             ),
             _PageSpec(
                 self.tr("待遇/认证"),
                 self.tr("这里将用于办理待遇领取申请，登记每年的领取资格认证，并提醒到期未认证的人员。"),
                 self.tr("待遇与认证功能将在后续版本提供，目前尚不能使用。"),
+                build=self._build_pensioners_page,
             ),
             _PageSpec(
                 self.tr("公示/打印"),
                 self.tr("这里将用于生成待遇领取资格、认证结果、参保缴费等公示名单，并打印公示和各类表格。"),
                 self.tr("公示与打印功能将在后续版本提供，目前尚不能使用。"),
+                build=self._build_print_page,
             ),
             _PageSpec(
                 self.tr("报表"),
                 self.tr("这里将用于统计本村参保、缴费和待遇领取情况，并导出报表交乡镇和县经办机构。"),
                 self.tr("报表功能将在后续版本提供，目前尚不能使用。"),
+                build=self._build_reports_page,
             ),
             _PageSpec(
                 self.tr("同步"),
                 self.tr("这里将用于与县级服务器交换数据；没有网络时，也可以用U盘传递离线数据包。"),
                 self.tr("同步功能将在后续版本提供，目前尚不能使用。"),
+                build=self._build_sync_page,
             ),
             _PageSpec(
                 self.tr("设置"),
@@ -321,6 +372,41 @@ class MainWindow(QMainWindow):
                 self.tr("设置功能将在后续版本提供，目前尚不能使用。"),
             ),
         ]
+
+    def _build_money_page(self) -> QWidget:
+        from pensiondesk.gui.money_page import MoneyPage
+        from pensiondesk.gui.person_form import current_actor
+
+        # Receipts, handover sheets and lists are written next to the database, then sent to the printer.
+        self.money_page = MoneyPage(self._session_factory, current_actor(), self._db_path.parent / "printouts")
+        return self.money_page
+
+    def _build_pensioners_page(self) -> QWidget:
+        from pensiondesk.gui.pensioners_page import PensionersPage
+
+        self.pensioners_page = PensionersPage(self._session_factory)
+        return self.pensioners_page
+
+    def _build_reports_page(self) -> QWidget:
+        from pensiondesk.gui.reports_page import ReportsPage
+
+        self.reports_page = ReportsPage(self._session_factory)
+        return self.reports_page
+
+    def _build_print_page(self) -> QWidget:
+        from pensiondesk.gui.announcements_page import PrintPage
+
+        self.print_page = PrintPage(self._session_factory)
+        return self.print_page
+
+    def _build_sync_page(self) -> QWidget:
+        from pensiondesk.gui.person_form import current_actor
+        from pensiondesk.gui.sync_page import SyncPage
+
+        # The page publishes the status-bar text (同步：上次 …，待上传 N 条) at start and after every sync.
+        self.sync_page = SyncPage(self._session_factory, self._db_path, current_actor().username)
+        self.sync_page.status_changed.connect(self.set_sync_status)
+        return self.sync_page
 
     def _build_menus(self, titles: list[str]) -> None:
         menu_bar = self.menuBar()
@@ -376,12 +462,26 @@ class MainWindow(QMainWindow):
         """Switch to page ``index`` (0 = 人员/登记), keeping the navigation list and the 视图 menu in step."""
         if not 0 <= index < len(self.pages):
             return
+        self.page(index)  # build it now if it has not been shown before
         self.stack.setCurrentIndex(index)
         if self.navigation.currentRow() != index:
             self.navigation.setCurrentRow(index)
         self._page_actions[index].setChecked(True)
         if index == 0:
             self.person_page.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def page(self, index: int) -> QWidget:
+        """The page at ``index``, built on the spot if it has not been shown yet."""
+        page = self.pages[index]
+        if isinstance(page, _PendingPage):
+            with _busy_cursor():
+                built = page.build()
+            self.stack.insertWidget(index, built)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+            self.pages[index] = built
+            return built
+        return page
 
     def _page_chosen(self, row: int) -> None:
         if row >= 0 and row != self.stack.currentIndex():
