@@ -107,7 +107,14 @@ def test_benefit_answers_go_through_the_pensioners_service(
         answers = s.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "benefit_case.answer")).all()
         assert sorted(answers) == sorted([case_ok, case_back])
         assert s.scalar(select(ReceiptBook.start_no).where(ReceiptBook.series == "豫B")) == 2001
-    assert run_sync(db, client).pulled == {}  # the cursor moved past everything, the bad change included
+    # The approved person's new status (a local effect of the answer) went up; the county's roster entry for that
+    # person comes back down once; nothing else comes again: the cursor moved past the bad change too.
+    again = run_sync(db, client)
+    assert again.error is None and again.results.get("accepted", 0) >= 1 and not again.results.get("conflict")
+    assert again.pulled == {"roster": 1}
+    assert server.records(village)[("person", pid_ok)]["status"] == "receiving"
+    last = run_sync(db, client)
+    assert last.pulled == {} and not last.mismatches
 
 
 def test_death_notices_go_through_the_deaths_service(

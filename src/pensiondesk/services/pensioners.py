@@ -313,7 +313,8 @@ def apply_benefit_answer(
 ) -> BenefitCase:
     """Record the county's answer; an approval makes the person a pensioner (待遇领取) from the start month.
 
-    ``from_sync`` marks an answer delivered by the county itself: it is audited but not queued to send back.
+    ``from_sync`` marks an answer delivered by the county itself: the answer is audited but not queued to send
+    back; the person's resulting status change is queued, like any local effect of county data.
     """
     case = _case(session, answer.case_id)
     person = _person(session, case.person_id)
@@ -365,7 +366,10 @@ def apply_benefit_answer(
             before=before_person,
             after=snapshot(person),
             reason="待遇领取资格审核通过",
-            sync=not from_sync,
+            # Queued even when the answer came by sync: the person's new status is the laptop's own change (the
+            # county approved a case, not a person record), and the version bumped above must reach the county,
+            # or the next edit of this person would conflict with a version the county never saw.
+            sync=True,
             base_version=before_person["version"],
         )
     return case
