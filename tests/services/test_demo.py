@@ -102,3 +102,23 @@ def test_refuses_a_database_that_has_people(demo_db: Path, tmp_path: Path) -> No
     copy.write_bytes(demo_db.read_bytes())
     with pytest.raises(DemoError, match="已有 1500 人"):
         create_demo_database(copy, persons=10, seed=1)
+
+
+def test_the_demo_database_has_histories_and_a_receipt_book_in_use(tmp_path: Path) -> None:
+    """What ``pensiondesk --demo`` opens: every page has something to show, and collecting works at once."""
+    from pensiondesk.services.database import DEMO_OPERATOR
+    from pensiondesk.services.receipts import open_book_of
+    from pensiondesk.store.models import BenefitCase, Contribution, SurvivalCheck
+
+    path = tmp_path / "demo.sqlite"
+    create_demo_database(path, persons=400, seed=5)
+    db = open_database(path)
+    try:
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Contribution)) > 400  # years of them
+            assert s.scalar(select(func.count()).select_from(SurvivalCheck)) > 0
+            assert s.scalar(select(func.count()).select_from(BenefitCase)) > 0
+            book = open_book_of(s, DEMO_OPERATOR)
+            assert book is not None and (book.series, book.start_no, book.end_no) == ("DEMO", 1, 500)
+    finally:
+        db.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,10 @@ def database_info(path: Path) -> dict[str, Any]:
         db.close()
 
 
+#: The operator the GUI works as until logins exist (``PENSIONDESK_USER``); the demo's receipt book is theirs.
+DEMO_OPERATOR = "coordinator"
+
+
 def create_demo_database(
     path: Path, *, persons: int, seed: int, progress: Callable[[int, int], None] | None = None
 ) -> DemoSummary:
@@ -52,7 +57,21 @@ def create_demo_database(
     db = open_database(path, migrate=True, create=True)
     try:
         with db.session() as session:
-            return create_demo_village(session, persons=persons, seed=seed, progress=progress)
+            summary = create_demo_village(session, persons=persons, seed=seed, progress=progress)
+        # Ten years of contributions, benefit cases, survival checks and deaths, so every page has something to show.
+        from pensiondesk.services.pensioner_demo import seed_pensioner_histories
+
+        with db.session() as session:
+            seed_pensioner_histories(session, as_of=date.today(), seed=seed)
+        # A receipt book in use by the default operator (coordinator), so collecting can be tried at once.
+        from pensiondesk.services.receipts import open_book, register_book
+        from pensiondesk.services.recording import Actor
+
+        with db.session(immediate=True) as session:
+            actor = Actor(DEMO_OPERATOR)
+            book = register_book(session, actor, series="DEMO", start_no=1, end_no=500, issued_on=date.today())
+            open_book(session, actor, book.id)
+        return summary
     finally:
         db.close()
 
