@@ -8,6 +8,7 @@ character, but several characters read differently as a surname (单 shàn, 曾 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Initial of the surname reading where it differs from the common reading of the character.
 _SURNAME_INITIALS: dict[str, str] = {
@@ -38,6 +39,7 @@ def _keep_alnum(chars: str) -> str:
     return "".join(c for c in chars if c.isalnum())
 
 
+@lru_cache(maxsize=65_536)  # an import asks twice per row (check, then add); names repeat in a village
 def pinyin_initials(name: str) -> str:
     """Lower-case pinyin initials of a name, surname reading first: 单雄信 → sxx, 张三丰 → zsf.
 
