@@ -186,3 +186,26 @@ def test_screenshot_is_not_blank(qtbot: QtBot, window: MainWindow, tmp_path: Pat
         for y in range(0, image.height(), 7)
     }
     assert len(colours) > 20  # text, header, selection and grid, not one flat colour
+
+
+def test_no_page_mnemonic_is_taken_by_the_menu_bar(window: MainWindow) -> None:
+    """Alt+letter on a page must reach the page: the menu bar's 文件(F)/视图(V)/帮助(H) win over any page mnemonic."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QTabBar
+
+    mnemonic = re.compile(r"&(\w)")
+    menu_letters = {m.group(1).upper() for a in window.menuBar().actions() if (m := mnemonic.search(a.text()))}
+    assert menu_letters == {"F", "V", "H"}
+    clashes = []
+    for index in range(len(PAGE_TITLES)):
+        page = window.page(index)
+        texts = [w.text() for w in page.findChildren(QAbstractButton)]
+        texts += [w.text() for w in page.findChildren(QLabel) if w.buddy() is not None]
+        texts += [w.title() for w in page.findChildren(QGroupBox)]
+        texts += [bar.tabText(i) for bar in page.findChildren(QTabBar) for i in range(bar.count())]
+        for text in texts:
+            found = mnemonic.search(text.replace("&&", ""))
+            if found and found.group(1).upper() in menu_letters:
+                clashes.append((PAGE_TITLES[index], text))
+    assert clashes == []

@@ -350,7 +350,7 @@ class AnnouncementEditor(QWidget):
         form = QFormLayout(self.text_box)
         title_label = QLabel(self.tr("标题(&T)："))
         title_label.setBuddy(self.title_edit)
-        salutation_label = QLabel(self.tr("称呼(&H)："))
+        salutation_label = QLabel(self.tr("称呼(&U)："))
         salutation_label.setBuddy(self.salutation_edit)
         body_label = QLabel(self.tr("正文(&X)："))
         body_label.setBuddy(self.body_edit)
@@ -406,7 +406,7 @@ class AnnouncementEditor(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.history_table.doubleClicked.connect(lambda *_: self.show_selected_record())
-        self.show_record_button = QPushButton(self.tr("查看所选记录(&V)"))
+        self.show_record_button = QPushButton(self.tr("查看所选记录(&O)"))
         self.show_record_button.setObjectName("showRecordButton")
         self.show_record_button.clicked.connect(self.show_selected_record)
         self._history: list[PrintedAnnouncement] = []

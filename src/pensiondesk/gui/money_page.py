@@ -5,7 +5,7 @@ the person, their household and what they may pay appear and the tier list has t
 goes to the amount, filled in with what is due; Enter again records the payment, prints the receipt and brings the
 cursor back to the ID box for the next person. Esc starts over. The payer (Alt+P), the channel (Alt+C) and a
 catch-up approval (Alt+A) are a keystroke away when needed. Today's receipts are listed below, where one can be
-voided (作废, with a reason; Alt+V), reissued on the next number (换开; Alt+H) or reprinted (重打; Alt+R).
+voided (作废, with a reason; Alt+X), reissued on the next number (换开; Alt+K) or reprinted (重打; Alt+R).
 
 票据本 registers the books the county issues, opens, closes, reconciles and writes them off, lists every number of a
 book, reports lost blanks and holds the overlay (套打) calibration. 日结 closes a day against the cash handed over
@@ -331,8 +331,8 @@ class CollectTab(QWidget):
         self.void_reason = QLineEdit()
         self.void_reason.setObjectName("voidReason")
         self.void_reason.setPlaceholderText(self.tr("作废原因"))
-        self.void_button = QPushButton(self.tr("作废(&V)"))
-        self.reissue_button = QPushButton(self.tr("换开(&H)"))
+        self.void_button = QPushButton(self.tr("作废(&X)"))
+        self.reissue_button = QPushButton(self.tr("换开(&K)"))
         self.reprint_button = QPushButton(self.tr("重打(&R)"))
         for button in (self.void_button, self.reissue_button, self.reprint_button, self.confirm_button):
             button.setAutoDefault(False)
