@@ -32,6 +32,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pensiondesk.commands.sync",
     "pensiondesk.commands.pensioners",
     "pensiondesk.commands.announcements",
+    "pensiondesk.commands.backup",
+    "pensiondesk.commands.audit",
 )
 
 Subparsers = argparse._SubParsersAction  # the object ``add_subparsers`` returns
