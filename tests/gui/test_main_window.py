@@ -209,3 +209,19 @@ def test_no_page_mnemonic_is_taken_by_the_menu_bar(window: MainWindow) -> None:
             if found and found.group(1).upper() in menu_letters:
                 clashes.append((PAGE_TITLES[index], text))
     assert clashes == []
+
+
+def test_the_daily_backup_is_made_off_the_gui_thread_once_a_day(
+    qtbot: QtBot, window: MainWindow, village_db: VillageDb
+) -> None:
+    backups = village_db.path.parent / "backups"
+    window.start_daily_backup()
+    qtbot.waitUntil(lambda: "已自动备份" in window.statusBar().currentMessage(), timeout=20_000)
+    (made,) = [p for p in backups.glob("*-daily-*.sqlite")]
+    assert made.stat().st_size > 0
+    window.statusBar().clearMessage()
+    window.start_daily_backup()  # the same day again: nothing new, nothing said
+    assert window._daily_backup is not None
+    qtbot.waitUntil(lambda: not window._daily_backup.isRunning(), timeout=20_000)  # type: ignore[union-attr]
+    assert [p for p in backups.glob("*-daily-*.sqlite")] == [made]
+    assert window.statusBar().currentMessage() == ""

@@ -266,3 +266,27 @@ def test_households_keep_their_head_name_after_head_changes(village_db: VillageD
     assert (
         model.data(model.index(row, Column.RELATION), Qt.ItemDataRole.ToolTipRole) == f"户主：{spouse_name}"
     )
+
+
+def test_first_ids_then_the_rest_after_the_first_paint(qtmodeltester: Any, qtbot: Any, village_db: VillageDb) -> None:
+    """``first_ids``: the first screens are there at once, the rest is appended (not reset) after the first paint."""
+    full = shown_ids(PersonTableModel(village_db.session_factory))
+    model = PersonTableModel(village_db.session_factory, first_ids=50)
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    assert model.rowCount() == 50 and not model.fully_loaded
+    assert shown_ids(model) == full[:50]  # the start of the very same order; data() is what a paint asks
+    qtbot.waitUntil(lambda: model.fully_loaded)
+    assert inserted == [(50, 299)] and resets == []
+    assert shown_ids(model) == full
+    qtmodeltester.check(model)
+
+
+def test_row_of_a_person_beyond_the_first_ids_loads_the_rest(village_db: VillageDb) -> None:
+    full = shown_ids(PersonTableModel(village_db.session_factory))
+    model = PersonTableModel(village_db.session_factory, first_ids=20)
+    assert model.rowCount() == 20 and not model.fully_loaded
+    assert model.row_of(full[250]) == 250
+    assert model.fully_loaded and model.rowCount() == 300

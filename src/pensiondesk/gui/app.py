@@ -23,6 +23,7 @@ from pensiondesk.gui.qt import (
     QFontDatabase,
     QLibraryInfo,
     QLocale,
+    QTimer,
     QTranslator,
 )
 
@@ -42,6 +43,8 @@ BUNDLED_FONT = "wqy-microhei.ttc"
 DEFAULT_POINT_SIZE = 12.0
 #: Exit status when the database cannot be opened (the coordinator has been told why).
 EXIT_DATABASE_ERROR = 1
+#: How long after the window opens the day's automatic backup starts.
+DAILY_BACKUP_DELAY_MS = 5_000
 
 # Families registered per font file: Qt keeps application fonts for the life of the process.
 _registered_families: dict[Path, str] = {}
@@ -160,6 +163,9 @@ def run_gui(db_path: Path, *, argv: Sequence[str] | None = None, log_dir: Path |
     try:
         window = build_main_window(database.session, database.path)
         show_fitted(window)
+        # Today's backup, once a day, off the GUI thread, a little after the window opens so it never slows the
+        # start (services/backups.py, docs/backups.md).
+        QTimer.singleShot(DAILY_BACKUP_DELAY_MS, window, window.start_daily_backup)
         return app.exec()
     except StoreError as error:
         show_store_error(None, error)

@@ -25,6 +25,7 @@ from pensiondesk.gui.qt import (
     QAction,
     QActionGroup,
     QApplication,
+    QCloseEvent,
     QEvent,
     QFont,
     QFontDatabase,
@@ -44,9 +45,11 @@ from pensiondesk.gui.qt import (
     QStackedWidget,
     Qt,
     QTableView,
+    QThread,
     QTimer,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from pensiondesk.services.roster import count_persons, village_summary
 
@@ -55,6 +58,10 @@ __all__ = ["PRODUCT_NAME", "SEARCH_DEBOUNCE_MS", "MainWindow", "PersonPage", "Pl
 PRODUCT_NAME = "城乡居保村级工作台"
 #: Pause after the last keystroke before the list is filtered: one query per word, not per letter.
 SEARCH_DEBOUNCE_MS = 150
+#: The sync page is built this long after the window opens (it fills the status bar's 同步 field).
+SYNC_PAGE_DELAY_MS = 300
+#: Ids the person list loads before its first paint; the rest follow right after (PersonTableModel first_ids).
+FIRST_SCREEN_IDS = 400
 
 # Column widths as sample text, so they follow the font size (and any translation) rather than pixels.
 _COLUMN_SAMPLES = (
@@ -80,7 +87,7 @@ class PersonPage(QWidget):
     def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session_factory = session_factory
-        self.model = PersonTableModel(session_factory, self)
+        self.model = PersonTableModel(session_factory, self, first_ids=FIRST_SCREEN_IDS)
 
         self.search_label = QLabel(self.tr("查找：姓名、身份证号或拼音首字母"))
         self.search_box = QLineEdit()
@@ -121,6 +128,7 @@ class PersonPage(QWidget):
         layout.addWidget(self.table, 1)
 
         self._total = 0
+        self._total_stale = True
         self.update_count()
 
     def _set_up_table(self) -> None:
@@ -159,7 +167,7 @@ class PersonPage(QWidget):
             self.model.set_filter(flt)
             if self.model.rowCount() > 0:
                 self.table.selectRow(0)
-            self.update_count()
+            self.update_count(recount=False)  # a search does not change how many persons there are
 
     def enter_table(self) -> None:
         """Enter or Down in the search box: apply the search at once and move into the list."""
@@ -203,10 +211,12 @@ class PersonPage(QWidget):
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
 
-    def update_count(self) -> None:
-        """The 共 N 人 / 找到 N 人 line beside the search box."""
-        with self._session_factory() as session:
-            self._total = count_persons(session)
+    def update_count(self, *, recount: bool = True) -> None:
+        """The 共 N 人 / 找到 N 人 line beside the search box (``recount=False``: the total is still right)."""
+        if recount or self._total_stale:
+            with self._session_factory() as session:
+                self._total = count_persons(session)
+            self._total_stale = False
         shown = self.model.rowCount()
         if not self.model.filter.text and not self.filter_bar.is_active():
             self.count_label.setText(self.tr("共 %d 人") % self._total)
@@ -249,7 +259,29 @@ class _PageSpec:
     build: Callable[[], QWidget] | None = None  # a working page; None: a placeholder saying what will be there
 
 
-SYNC_PAGE_DELAY_MS = 300
+
+
+class _DailyBackup(QThread):
+    """Today's automatic backup (自动备份), made off the GUI thread once the window is open."""
+
+    done = Signal(bool, str)  # (succeeded, message in Chinese)
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+
+    def run(self) -> None:
+        from pensiondesk.services.backups import daily_backup_if_due
+        from pensiondesk.store.errors import StoreError
+
+        try:
+            info = daily_backup_if_due(self.db_path)
+        except StoreError as error:
+            self.done.emit(False, error.user_message)
+        except OSError as error:  # the folder cannot be written: say so, the work itself is not affected
+            self.done.emit(False, f"今天的自动备份没有完成：{error.strerror or error}")
+        else:
+            self.done.emit(True, f"已自动备份：{info.path.name}" if info is not None else "")
 
 
 class _PendingPage(QWidget):
@@ -329,6 +361,33 @@ class MainWindow(QMainWindow):
         self._sync_timer.setSingleShot(True)
         self._sync_timer.timeout.connect(lambda: self.page(self.sync_index))
         self._sync_timer.start(SYNC_PAGE_DELAY_MS)
+        self._daily_backup: _DailyBackup | None = None
+
+    # --- automatic backup -----------------------------------------------------------------------------------
+
+    def start_daily_backup(self) -> None:
+        """Make today's backup in ``backups/`` beside the database, if there is none yet (run_gui calls this).
+
+        The copy runs on a worker thread; success is a line in the status bar, failure a warning that says why
+        (the coordinator can go on working, and should free space or tell the county).
+        """
+        if self._daily_backup is not None and self._daily_backup.isRunning():
+            return
+        self._daily_backup = _DailyBackup(self._db_path, self)
+        self._daily_backup.done.connect(self._daily_backup_done)
+        self._daily_backup.start()
+
+    def _daily_backup_done(self, succeeded: bool, message: str) -> None:
+        if succeeded:
+            if message:
+                self.statusBar().showMessage(message, 15_000)
+        else:
+            QMessageBox.warning(self, self.tr("自动备份"), message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._daily_backup is not None:
+            self._daily_backup.wait()  # a backup being written is finished, not cut off
+        super().closeEvent(event)
 
     # --- construction ---------------------------------------------------------------------------------------
 

@@ -6,6 +6,10 @@ it in one query through :mod:`pensiondesk.services.roster` and keeps them in a b
 list of 100,000 persons therefore costs one query for ids plus one for the screenful that is visible, and
 scrolling costs one query per block.
 
+With ``first_ids``, a new model first loads only that many ids (the first screens, in roster order; SQLite keeps
+only the top rows while sorting) and appends the rest right after the first paint (rows inserted, so nothing the
+coordinator sees moves): the person page opens on 100,000 persons without waiting for all their ids.
+
 Every cached row carries the stamp of the moment it was fetched; :meth:`PersonTableModel.refresh` moves the
 stamp on, so rows fetched before are re-read the next time they are painted.
 """
@@ -28,6 +32,7 @@ from pensiondesk.gui.qt import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from pensiondesk.services.roster import PersonFilter, PersonRow, fetch_person_rows, list_person_ids
 
@@ -87,6 +92,7 @@ class PersonTableModel(QAbstractTableModel):
         parent: QObject | None = None,
         *,
         flt: PersonFilter | None = None,
+        first_ids: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._session_factory = session_factory
@@ -107,7 +113,10 @@ class PersonTableModel(QAbstractTableModel):
             self.tr("联系电话"),
         )
         self._id_number_font: QFont | None = None
-        self._ids = self._load_ids()
+        self._ids = self._load_ids(first_ids)
+        # True while only the first ids are loaded; the first data() call schedules the rest (after that paint).
+        self._rest_pending = first_ids is not None and len(self._ids) >= first_ids
+        self._rest_scheduled = False
 
     # --- what the rest of the GUI asks ----------------------------------------------------------------------
 
@@ -126,6 +135,7 @@ class PersonTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._filter = flt
         self._ids = self._load_ids()
+        self._rest_pending = False
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -133,6 +143,7 @@ class PersonTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._stamp += 1
         self._ids = self._load_ids()
+        self._rest_pending = False
         self.endResetModel()
 
     def person_id(self, row: int) -> str | None:
@@ -141,10 +152,32 @@ class PersonTableModel(QAbstractTableModel):
 
     def row_of(self, person_id: str) -> int | None:
         """The row showing ``person_id``, or ``None`` when the current filter hides that person."""
+        self.load_rest()
         try:
             return self._ids.index(person_id)
         except ValueError:
             return None
+
+    @property
+    def fully_loaded(self) -> bool:
+        """Whether every id of the filter is loaded (not only the first screens)."""
+        return not self._rest_pending
+
+    def load_rest(self) -> None:
+        """Append the ids after the first screens, if only those are loaded (rows inserted, nothing moves)."""
+        if not self._rest_pending:
+            return
+        self._rest_pending = False
+        everything = self._load_ids()
+        loaded = len(self._ids)
+        if everything[:loaded] != self._ids:  # the list changed meanwhile: start again from it
+            self.beginResetModel()
+            self._ids = everything
+            self.endResetModel()
+        elif len(everything) > loaded:
+            self.beginInsertRows(QModelIndex(), loaded, len(everything) - 1)
+            self._ids = everything
+            self.endInsertRows()
 
     def set_id_number_font(self, font: QFont | None) -> None:
         """Paint the 公民身份号码 column in ``font`` (a fixed-pitch font keeps the digits of IDs aligned)."""
@@ -183,6 +216,9 @@ class PersonTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self._rest_pending and not self._rest_scheduled:
+            self._rest_scheduled = True
+            QTimer.singleShot(0, self, self.load_rest)  # once this paint is done
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         column = index.column()
@@ -213,9 +249,9 @@ class PersonTableModel(QAbstractTableModel):
 
     # --- fetching -------------------------------------------------------------------------------------------
 
-    def _load_ids(self) -> list[str]:
+    def _load_ids(self, limit: int | None = None) -> list[str]:
         with self._session_factory() as session:
-            return list_person_ids(session, self._filter)
+            return list_person_ids(session, self._filter, limit=limit)
 
     def _row(self, row: int) -> PersonRow | None:
         person_id = self._ids[row]
