@@ -24,6 +24,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1  # some input was invalid (an ID, a row); the command ran
 EXIT_USAGE = 2  # the command could not run (bad arguments, unreadable file)
 EXIT_INTERNAL = 70
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipeline cut short
 
 # Modules that add subcommands, each with ``register(subparsers)``; module tops import nothing heavy.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -266,6 +267,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``pensiondesk unpaid | head``): stop quietly, as other command-line tools do.
+        # stdout is pointed at devnull so the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         user_message = getattr(exc, "user_message", None)
         if isinstance(user_message, str):

@@ -135,3 +135,26 @@ def test_county_entry_point_prints_help(tmp_path: Path) -> None:
     result = subprocess.run([county], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0
     assert "县级服务端" in result.stdout
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """``pensiondesk id check - < many | head -1``: the pipe closes early; no 内部错误, exit 141 like other tools."""
+    many = "\n".join(["11010519491231002X"] * 50_000) + "\n"  # far more output than a pipe buffer holds
+    env = {**os.environ, "PENSIONDESK_HOME": str(tmp_path)}
+    proc = subprocess.Popen(
+        [SCRIPT, "id", "check", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(many.encode())
+    proc.stdin.close()
+    first = proc.stdout.readline().decode()
+    proc.stdout.close()  # the reader goes away, like ``head -1``
+    code = proc.wait(timeout=60)
+    errors = proc.stderr.read().decode()
+    assert first.startswith("11010519491231002X")
+    assert "内部错误" not in errors and "Traceback" not in errors
+    assert code == 141
