@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from alembic import command
 from alembic.config import Config
@@ -279,8 +279,8 @@ def push_batch(session: Session, device: Device, req: PushRequest, *, via_file: 
     """Apply one batch for ``device`` and store its response, all in the caller's transaction.
 
     A batch ID seen before returns the stored response (``replayed``) without touching anything; a batch ID
-    reused with other content is refused (409). Records are processed in order, each in a savepoint, so one
-    record's database error becomes its own ``rejected`` result and never blocks the rest.
+    reused with other content is refused (409). Records are processed in order; one record's database error
+    becomes its own ``rejected`` result and never blocks the rest (see :func:`_push_records`).
     """
     server = meta(session)
     lock_device(session, device)
@@ -308,7 +308,11 @@ def push_batch(session: Session, device: Device, req: PushRequest, *, via_file: 
         tuple(row) for row in session.execute(select(DeferredChange.waiting_type, DeferredChange.waiting_id))
     )
     _preload(session, req)
-    results = [_push_one(session, device, rec, now, i) for i, rec in enumerate(req.records)]
+    try:
+        results = _push_records(session, device, req, now)
+    finally:
+        for key in _BATCH_KEYS:  # the batch's caches must not outlive it (they hold its rows)
+            session.info.pop(key, None)
     response = PushResponse(batch_id=req.batch_id, epoch=server.epoch, received_at=now, results=results)
     session.add(
         BatchRow(
@@ -324,35 +328,162 @@ def push_batch(session: Session, device: Device, req: PushRequest, *, via_file: 
     return response
 
 
+#: ``session.info`` keys that describe the batch being pushed (see :func:`_preload`).
+_BATCH_KEYS = (
+    "absent_changes",
+    "absent_records",
+    "known_records",
+    "written_records",
+    "unmatched_deaths",
+    "death_checked",
+    "death_noticed",
+    "id_numbers_checked",
+    "id_numbers_unmatched",
+)
+
+
+def _push_records(session: Session, device: Device, req: PushRequest, now: datetime) -> list[RecordResult]:
+    """The results of the batch's records, in order.
+
+    Fast path: the whole batch in one savepoint, flushed once at the end (a savepoint and a flush per record cost
+    more than the work itself). The rules are the very same code as the record-by-record path, so when nothing
+    fails the results and rows are the same. If anything fails (a row the database refuses, e.g. an over-long
+    value on PostgreSQL), the savepoint is rolled back, the batch's bookkeeping restored as it was, and the batch
+    is applied again record by record, each in its own savepoint, so that the failing record alone becomes
+    ``rejected`` exactly as before.
+    """
+    saved = _save_batch_state(session.info)
+    try:
+        with session.begin_nested():
+            return [_push_one(session, device, rec, now, i, fast=True) for i, rec in enumerate(req.records)]
+    except Exception as exc:
+        log.warning(
+            "batch %s of device %s: applying record by record after %s", req.batch_id, device.id, type(exc).__name__
+        )
+    _restore_batch_state(session.info, saved)
+    return [_push_one(session, device, rec, now, i) for i, rec in enumerate(req.records)]
+
+
+def _save_batch_state(info: dict[Any, Any]) -> dict[str, Any]:
+    saved: dict[str, Any] = {}
+    for key in (*_BATCH_KEYS, "deferred_keys", "seq_next"):
+        if key in info:
+            value = info[key]
+            saved[key] = value.copy() if isinstance(value, set | dict) else value
+    return saved
+
+
+def _restore_batch_state(info: dict[Any, Any], saved: dict[str, Any]) -> None:
+    """Undo what a rolled-back attempt told ``session.info`` (rows it created, sequence numbers it counted)."""
+    for key in (*_BATCH_KEYS, "deferred_keys", "seq_next"):
+        if key in saved:
+            value = saved[key]
+            info[key] = value.copy() if isinstance(value, set | dict) else value
+        else:
+            info.pop(key, None)
+
+
 def _preload(session: Session, req: PushRequest) -> None:
-    """Load the batch's known changes, records and parents in a few queries: later ``session.get`` calls are then
-    answered from the identity map instead of one query each."""
+    """Find the batch's known changes, and load its records and their parents, in a few queries. The rows are kept
+    (the session's identity map holds unchanged rows only weakly), so parents are looked up in memory instead of
+    one query each; a record about to be changed is still read afresh (see :func:`_record`)."""
     change_ids = [r.change_id for r in req.records]
     record_ids = {r.record_id for r in req.records}
     for r in req.records:
         for field in RECORD_PARENTS.get(r.record_type, {}):
             value = r.payload.get(field)
-            if isinstance(value, str):
+            if _bindable(value):
                 record_ids.add(value)
     found_changes: set[str] = set()
-    for chunk in _chunks(change_ids):
+    for chunk in _chunks(sorted(set(change_ids))):
         found_changes.update(
-            c.change_id for c in session.scalars(select(ReceivedChange).where(ReceivedChange.change_id.in_(chunk)))
+            session.scalars(select(ReceivedChange.change_id).where(ReceivedChange.change_id.in_(chunk)))
         )
-    found_records: set[str] = set()
+    known_records: dict[tuple[str, str], RecordRow] = {}
     for chunk in _chunks(sorted(record_ids)):
-        found_records.update(
-            r.record_id for r in session.scalars(select(RecordRow).where(RecordRow.record_id.in_(chunk)))
-        )
+        for row in session.scalars(select(RecordRow).where(RecordRow.record_id.in_(chunk))):
+            known_records[(row.record_type, row.record_id)] = row
+    session.info["known_records"] = known_records
+    session.info["written_records"] = set()
     session.info["absent_changes"] = set(change_ids) - found_changes
-    session.info["absent_records"] = record_ids - found_records
+    session.info["absent_records"] = record_ids - {record_id for _type, record_id in known_records}
+    # Survival checks: which of their persons have a death notice at all (most have none: no query each).
+    checked = {
+        r.payload["person_id"]
+        for r in req.records
+        if r.record_type == "survival_check" and _bindable(r.payload.get("person_id"))
+    }
+    noticed: set[str] = set()
+    for chunk in _chunks(sorted(checked)):
+        noticed.update(
+            session.scalars(select(DeathNotice.person_id).where(DeathNotice.person_id.in_(chunk)).distinct())
+        )
+    session.info["death_checked"] = checked
+    session.info["death_noticed"] = noticed
+    # Persons: which of their ID numbers an unmatched death notice names (most: none, so no query each).
+    id_numbers = {
+        number
+        for r in req.records
+        if r.record_type == "person" and _bindable(number := _id_number(r.record_type, r.payload))
+    }
+    unmatched: set[str] = set()
+    if session.info.get("unmatched_deaths", True):
+        for chunk in _chunks(sorted(id_numbers)):
+            unmatched.update(
+                session.scalars(
+                    select(DeathNotice.id_number)
+                    .where(DeathNotice.id_number.in_(chunk), DeathNotice.person_id.is_(None))
+                    .distinct()
+                )
+            )
+    session.info["id_numbers_checked"] = id_numbers
+    session.info["id_numbers_unmatched"] = unmatched
 
 
-def _record(session: Session, record_type: str, record_id: str) -> RecordRow | None:
-    """``session.get`` for a record, skipping the query when the batch preload proved it absent."""
+def _bindable(value: object) -> TypeGuard[str]:
+    """A payload value the batch's look-ups may send to the database: a string PostgreSQL accepts (no NUL). Others
+    are left to the record's own look-up, where the database's refusal rejects that record alone."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+def _record(session: Session, record_type: str, record_id: str, *, fresh: bool = False) -> RecordRow | None:
+    """``session.get`` for a record, answered from the batch's rows when it can, and none without a query when the
+    preload proved the record absent.
+
+    ``fresh``: the record is about to be checked against (version, last writer, content) and maybe changed, so a
+    preloaded row is read again from the database, as one query each always did: on PostgreSQL another device's
+    commit since the preload must count. Rows this transaction wrote are current as they are (it holds them).
+    """
+    key = (record_type, record_id)
+    row = session.info.get("known_records", {}).get(key)
+    if row is not None and row in session:  # not a row of a rolled-back savepoint
+        if not fresh or key in session.info.get("written_records", ()):
+            return row
+        return session.get(RecordRow, key, populate_existing=True)
     if record_id in session.info.get("absent_records", ()):
         return None
-    return session.get(RecordRow, (record_type, record_id))
+    return session.get(RecordRow, key)
+
+
+def _remember_record(session: Session, row: RecordRow) -> None:
+    """A row this transaction created or changed: later records of the batch find it without a query."""
+    session.info.get("absent_records", set()).discard(row.record_id)
+    key = (row.record_type, row.record_id)
+    known, written = session.info.get("known_records"), session.info.get("written_records")
+    if known is not None and written is not None:
+        known[key] = row
+        written.add(key)
+
+
+def _received(session: Session, change_id: str) -> ReceivedChange | None:
+    """``session.get`` for a received change, skipping the query when the batch preload proved it absent."""
+    if change_id in session.info.get("absent_changes", ()):
+        return None
+    return session.get(ReceivedChange, change_id)
+
+
+def _remember_change(session: Session, received: ReceivedChange) -> None:
+    session.info.get("absent_changes", set()).discard(received.change_id)
 
 
 def _chunks(items: list[str], size: int = 400) -> Iterator[list[str]]:
@@ -366,75 +497,91 @@ def _result(rec: PushRecord, status: ResultStatus, code: str, message: str, **ex
     )
 
 
-def _push_one(session: Session, device: Device, rec: PushRecord, now: datetime, position: int) -> RecordResult:
+def _push_one(
+    session: Session, device: Device, rec: PushRecord, now: datetime, position: int, *, fast: bool = False
+) -> RecordResult:
+    """One record of a batch. ``fast``: inside the batch's savepoint, no savepoint of its own, new rows left to the
+    batch's one flush, and any error propagates (the caller then re-applies the batch record by record); otherwise
+    the record runs in its own savepoint and a database error becomes its ``rejected`` result."""
     phash = payload_hash(rec.record_type, rec.record_id, rec.operation.value, rec.payload, rec.base_version)
-    absent = session.info.get("absent_changes", set())
-    seen = None if rec.change_id in absent else session.get(ReceivedChange, rec.change_id)
-    absent.discard(rec.change_id)
+    seen = _received(session, rec.change_id)
     if seen is not None:
         return _repeat_result(session, rec, seen, phash)
+    if fast:
+        return _public(_apply_and_receive(session, device, rec, now, position, phash, flush=False))
     try:
         with session.begin_nested():
-            result = _apply_change(session, device, rec, now)
-            received = ReceivedChange(
-                change_id=rec.change_id,
-                device_id=device.id,
-                record_type=rec.record_type,
-                record_id=rec.record_id,
-                payload_hash=phash,
-                status=result.status.value,
-                code=result.code,
-                message=result.message,
-                server_version=result.server_version,
-                received_at=now,
-            )
-            session.add(received)
-            session.flush()
-            if result.status is ResultStatus.DEFERRED:
-                assert isinstance(result, _DeferredResult)
-                waiting_type, waiting_id = result.code_detail
-                session.add(
-                    DeferredChange(
-                        change_id=rec.change_id,
-                        device_id=device.id,
-                        village_code=device.village_code,
-                        record_type=rec.record_type,
-                        record_id=rec.record_id,
-                        operation=rec.operation.value,
-                        payload=rec.payload,
-                        base_version=rec.base_version,
-                        captured_at=_naive(rec.captured_at),
-                        waiting_type=waiting_type,
-                        waiting_id=waiting_id,
-                        received_at=now,
-                        position=position,
-                    )
-                )
-                session.flush()
-                session.info.setdefault("deferred_keys", set()).add((waiting_type, waiting_id))
-            elif result.status is ResultStatus.CREATED and (rec.record_type, rec.record_id) in session.info.get(
-                "deferred_keys", {(rec.record_type, rec.record_id)}
-            ):
-                _release_deferred(session, rec.record_type, rec.record_id, now)
+            result = _apply_and_receive(session, device, rec, now, position, phash, flush=True)
     except Exception as exc:  # a database error on one record must not sink the batch
         log.exception("record %s of device %s failed", rec.change_id, device.id)
         result = _result(
             rec, ResultStatus.REJECTED, "server_error", f"县里保存该记录时出错，已隔离待处理：{type(exc).__name__}"
         )
+        received = ReceivedChange(
+            change_id=rec.change_id,
+            device_id=device.id,
+            record_type=rec.record_type,
+            record_id=rec.record_id,
+            payload_hash=phash,
+            status=result.status.value,
+            code=result.code,
+            message=result.message,
+            received_at=now,
+        )
+        session.add(received)
+        _remember_change(session, received)
+    return _public(result)
+
+
+def _apply_and_receive(
+    session: Session, device: Device, rec: PushRecord, now: datetime, position: int, phash: str, *, flush: bool
+) -> RecordResult:
+    """Apply a new change and store its receipt (and, when it must wait for its parent, the deferred change)."""
+    result = _apply_change(session, device, rec, now)
+    received = ReceivedChange(
+        change_id=rec.change_id,
+        device_id=device.id,
+        record_type=rec.record_type,
+        record_id=rec.record_id,
+        payload_hash=phash,
+        status=result.status.value,
+        code=result.code,
+        message=result.message,
+        server_version=result.server_version,
+        received_at=now,
+    )
+    session.add(received)
+    _remember_change(session, received)
+    if flush or result.status is ResultStatus.DEFERRED:
+        session.flush()  # the deferred change's foreign key needs its receipt written first
+    if result.status is ResultStatus.DEFERRED:
+        assert isinstance(result, _DeferredResult)
+        waiting_type, waiting_id = result.code_detail
         session.add(
-            ReceivedChange(
+            DeferredChange(
                 change_id=rec.change_id,
                 device_id=device.id,
+                village_code=device.village_code,
                 record_type=rec.record_type,
                 record_id=rec.record_id,
-                payload_hash=phash,
-                status=result.status.value,
-                code=result.code,
-                message=result.message,
+                operation=rec.operation.value,
+                payload=rec.payload,
+                base_version=rec.base_version,
+                captured_at=_naive(rec.captured_at),
+                waiting_type=waiting_type,
+                waiting_id=waiting_id,
                 received_at=now,
+                position=position,
             )
         )
-    return _public(result)
+        if flush:
+            session.flush()
+        session.info.setdefault("deferred_keys", set()).add((waiting_type, waiting_id))
+    elif result.status is ResultStatus.CREATED and (rec.record_type, rec.record_id) in session.info.get(
+        "deferred_keys", {(rec.record_type, rec.record_id)}
+    ):
+        _release_deferred(session, rec.record_type, rec.record_id, now)
+    return result
 
 
 class _DeferredResult(RecordResult):
@@ -485,7 +632,7 @@ def _apply_change(session: Session, device: Device, rec: PushRecord, now: dateti
         return _result(
             rec, ResultStatus.REJECTED, "unknown_type", f"县里不接收此类记录（{rtype}）。请升级本程序或联系技术支持。"
         )
-    existing = _record(session, rtype, rec.record_id)
+    existing = _record(session, rtype, rec.record_id, fresh=True)
     if existing is not None and existing.village_code != device.village_code:
         security_event(
             session, device, "foreign_village_write", f"{rtype} {rec.record_id} belongs to {existing.village_code}"
@@ -555,7 +702,7 @@ def _apply_change(session: Session, device: Device, rec: PushRecord, now: dateti
             id_number=_id_number(rtype, rec.payload),
         )
         session.add(row)
-        session.info.get("absent_records", set()).discard(rec.record_id)
+        _remember_record(session, row)
         _after_write(session, row)
         code, message = "created", "县里已接收。"
         if "parent_deleted" in notes:
@@ -609,7 +756,8 @@ def _apply_change(session: Session, device: Device, rec: PushRecord, now: dateti
         existing.payload = rec.payload
         existing.content_hash = chash
         existing.id_number = _id_number(rtype, rec.payload)
-    session.flush()
+    session.flush()  # at once, also in the batch's fast path: from its check to its row lock, as short as ever
+    _remember_record(session, existing)
     _after_write(session, existing)
     return _result(rec, ResultStatus.CREATED, "applied", "县里已接收此修改。", server_version=existing.version)
 
@@ -626,6 +774,8 @@ def _survival_after_death(session: Session, rtype: str, payload: dict[str, Any])
     person_id, checked_on = payload.get("person_id"), payload.get("checked_on")
     if not isinstance(person_id, str) or not isinstance(checked_on, str):
         return None
+    if person_id in session.info.get("death_checked", ()) and person_id not in session.info.get("death_noticed", ()):
+        return None  # the batch's preload found no death notice for this person, and none was matched since
     notice = session.scalar(select(DeathNotice).where(DeathNotice.person_id == person_id))
     if notice is not None and notice.death_date.isoformat() <= checked_on:
         return f"县里已接收；但民政死亡名单显示此人已于 {notice.death_date.isoformat()} 死亡，请核实该认证。"
@@ -654,11 +804,20 @@ def _after_write(session: Session, row: RecordRow) -> None:
                 "version": row.version,
             },
         )
-    if row.id_number and not row.deleted and session.info.get("unmatched_deaths", True):
+    if (
+        row.id_number
+        and not row.deleted
+        and session.info.get("unmatched_deaths", True)
+        and (
+            row.id_number in session.info.get("id_numbers_unmatched", ())
+            or row.id_number not in session.info.get("id_numbers_checked", ())
+        )
+    ):
         for notice in session.scalars(
             select(DeathNotice).where(DeathNotice.id_number == row.id_number, DeathNotice.person_id.is_(None))
         ):
             notice.person_id = row.record_id
+            session.info.get("death_noticed", set()).add(row.record_id)
             notice.village_code = row.village_code
             publish_death_notice(session, notice)
 
