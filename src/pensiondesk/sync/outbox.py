@@ -102,6 +102,7 @@ def claim_batch(
         return None
     batch_id = str(uuid.uuid4())
     chosen: list[OutboxEntry] = []
+    records: list[PushRecord] = []  # built once: sized here, sent as they are
     size = _ENVELOPE_BYTES
     for row in rows:
         record = to_push_record(row)
@@ -110,11 +111,12 @@ def claim_batch(
             break
         size += row_size
         chosen.append(row)
+        records.append(record)
     for row in chosen:
         row.state = OutboxState.IN_FLIGHT
         row.batch_id = batch_id
         row.attempts += 1
-    return ClaimedBatch(batch_id, [to_push_record(r) for r in chosen], seqs=[r.seq for r in chosen])
+    return ClaimedBatch(batch_id, records, seqs=[r.seq for r in chosen])
 
 
 def record_answer(session: Session, response: PushResponse) -> dict[str, int]:
