@@ -145,3 +145,41 @@ def test_death_notices_go_through_the_deaths_service(
     assert again.pulled.get("death_notice") is None and not again.mismatches
     assert server.records(village)[("person", pid)]["status"] == "terminated"
     assert server.records(village, "cancellation")[("cancellation", cancellation.id)]["stop_month"]
+
+
+def test_a_roster_page_is_applied_in_bulk_exactly_as_line_by_line(
+    server: CountyServer, laptop_factory: Callable[..., Database]
+) -> None:
+    """Lines for one person in one page: the last wins; a removal of a row never held counts for nothing."""
+    db, _client, _village = enrolled(server, laptop_factory, persons=2)
+    now = datetime.now(UTC)
+
+    def line(seq: int, key: str, name: str | None, number: str = "", version: int = 1) -> Change:
+        if name is None:
+            return Change(seq=seq, kind=ChangeKind.ROSTER, key=key, op=ChangeOp.TOMBSTONE, at=now)
+        data = {"name": name, "id_number": number, "status": "contributing", "version": version}
+        return Change(seq=seq, kind=ChangeKind.ROSTER, key=key, op=ChangeOp.UPSERT, data=data, at=now)
+
+    with db.session(immediate=True) as s:
+        state = s.get(SyncState, 1)
+        assert state is not None
+        base = state.pull_cursor
+        changes = [
+            line(base + 1, "p-a", "甲", "110101199003070000"),
+            line(base + 2, "p-b", "乙", "110101199003071111"),
+            line(base + 3, "p-a", "甲改", "110101199003072222", version=2),  # the later line wins
+            line(base + 4, "p-b", None),  # added then removed in the same page
+            line(base + 5, "p-z", None),  # never held: nothing to remove
+            line(base + 6, "p-c", "丙"),
+            line(base + 7, "p-c", None),
+            line(base + 8, "p-c", "丙又来"),  # removed, then back
+        ]
+        page = PullResponse(epoch=state.server_epoch or "", changes=changes, next_cursor=base + 8, has_more=False)
+        counts = apply_page(s, state, page)
+        assert counts["roster"] == 7  # every line but the removal of p-z
+        rows = {r.person_id: r for r in s.scalars(select(CountyResident).where(CountyResident.person_id.like("p-%")))}
+        assert set(rows) == {"p-a", "p-c"}
+        assert (rows["p-a"].name, rows["p-a"].id_number, rows["p-a"].version) == ("甲改", "110101199003072222", 2)
+        assert rows["p-c"].name == "丙又来" and rows["p-c"].id_number is None
+        assert state.pull_cursor == base + 8
+        assert apply_page(s, state, page) == {}  # the same page again: nothing

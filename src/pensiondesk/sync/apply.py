@@ -34,7 +34,8 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from pensiondesk.domain.codes import DeathSource, PersonStatus, ReceiptBookStatus, ReviewState, TerminationReason
@@ -63,9 +64,16 @@ log = logging.getLogger(__name__)
 def apply_page(session: Session, state: SyncState, page: PullResponse) -> Counter[str]:
     """Apply a pull page and advance the cursor, in the caller's transaction; returns counts by kind."""
     counts: Counter[str] = Counter()
+    roster: list[Change] = []  # consecutive roster lines, applied together (in order) before anything else
     for change in page.changes:
         if change.seq <= state.pull_cursor:
             continue  # already applied (a page fetched twice)
+        if change.kind is ChangeKind.ROSTER:
+            roster.append(change)
+            continue
+        if roster:
+            counts[ChangeKind.ROSTER.value] += _apply_roster(session, roster)
+            roster = []
         handler = HANDLERS.get(change.kind)
         if handler is None:
             continue
@@ -77,8 +85,64 @@ def apply_page(session: Session, state: SyncState, page: PullResponse) -> Counte
             continue
         if applied:
             counts[change.kind.value] += 1
+    if roster:
+        counts[ChangeKind.ROSTER.value] += _apply_roster(session, roster)
+    counts += Counter()  # drop zero counts (a page of removals of rows never held)
     state.pull_cursor = max(state.pull_cursor, page.next_cursor)
     return counts
+
+
+def _apply_roster(session: Session, changes: list[Change]) -> int:
+    """Apply roster lines (县级花名册) in bulk: one upsert for the rows, one delete for removals; returns lines applied.
+
+    The same as applying them line by line (the last line for a person wins; a removal of a row never held counts
+    for nothing), without a savepoint and a lookup per person: a county roster is 100,000 lines. County-owned and
+    read-only on the laptop (sync-protocol.md §10): the row is keyed by the county's person ID.
+    """
+    session.flush()
+    keys = list(dict.fromkeys(change.key for change in changes))
+    held: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        held.update(session.scalars(select(CountyResident.person_id).where(CountyResident.person_id.in_(chunk))))
+    latest: dict[str, dict[str, object] | None] = {}  # person → row values, or None: removed
+    applied = 0
+    now = utcnow()
+    for change in changes:
+        if change.op is ChangeOp.TOMBSTONE:
+            if change.key in held or latest.get(change.key) is not None:
+                applied += 1
+            latest[change.key] = None
+            held.discard(change.key)
+            continue
+        data = change.data
+        number, status = data.get("id_number"), data.get("status")
+        latest[change.key] = {
+            "person_id": change.key,
+            "name": str(data.get("name") or ""),
+            "id_number": str(number) if number else None,
+            "status": str(status) if status else None,
+            "version": int(str(data.get("version") or 1)),
+            "received_at": now,
+        }
+        applied += 1
+    removed = [key for key, values in latest.items() if values is None]
+    rows = [values for values in latest.values() if values is not None]
+    for start in range(0, len(removed), 500):
+        session.execute(delete(CountyResident).where(CountyResident.person_id.in_(removed[start : start + 500])))
+    if rows:
+        upsert = sqlite_insert(CountyResident)
+        columns = ("name", "id_number", "status", "version", "received_at")
+        session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[CountyResident.person_id], set_={name: upsert.excluded[name] for name in columns}
+            ),
+            rows,
+        )
+    for obj in list(session.identity_map.values()):  # rows this session may hold are now stale
+        if isinstance(obj, CountyResident):
+            session.expire(obj)
+    return applied
 
 
 def _dt(text: object) -> datetime | None:
@@ -281,26 +345,6 @@ def _policy_pack(session: Session, change: Change) -> bool:
     return True
 
 
-def _roster(session: Session, change: Change) -> bool:
-    row = session.get(CountyResident, change.key)
-    if change.op is ChangeOp.TOMBSTONE:
-        if row is None:
-            return False
-        session.delete(row)
-        return True
-    data = change.data
-    row = row or CountyResident(person_id=change.key)
-    row.name = str(data.get("name") or "")
-    number = data.get("id_number")
-    row.id_number = str(number) if number else None
-    status = data.get("status")
-    row.status = str(status) if status else None
-    row.version = int(data.get("version") or 1)
-    row.received_at = utcnow()
-    session.add(row)
-    return True
-
-
 def _service(module: str, name: str) -> Callable[..., object] | None:
     try:
         mod = importlib.import_module(module)
@@ -317,5 +361,4 @@ HANDLERS: dict[ChangeKind, Callable[[Session, Change], bool]] = {
     ChangeKind.ACCOUNT_BALANCE: _account_balance,
     ChangeKind.RECEIPT_BLOCK: _receipt_block,
     ChangeKind.POLICY_PACK: _policy_pack,
-    ChangeKind.ROSTER: _roster,
 }
