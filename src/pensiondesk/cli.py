@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pensiondesk import __version__
+from pensiondesk.paths import data_dir
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # some input was invalid (an ID, a row); the command ran
@@ -50,16 +51,6 @@ class CliError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
-
-
-def data_dir() -> Path:
-    """The per-user data directory (Windows: %LOCALAPPDATA%\\PensionDesk); PENSIONDESK_HOME overrides it."""
-    override = os.environ.get("PENSIONDESK_HOME")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("PensionDesk", appauthor=False))
 
 
 def log_dir() -> Path:

@@ -129,3 +129,21 @@ def test_title_lines_keep_written_breaks_and_numbers_whole() -> None:
     title = TitleBlock("第一行\n第二行", document_styles(16))
     title.wrap(400, 800)
     assert title._lines == ["第一行", "第二行"]
+
+
+def test_a_county_copy_in_the_data_folder_is_used_and_the_variable_still_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates a county adapted live in the data folder, which an upgrade of the program never replaces."""
+    from pensiondesk.documents.base import FORMS_TEMPLATES_ENV_VAR, forms_templates_dir
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("PENSIONDESK_HOME", str(home))
+    monkeypatch.delenv(FORMS_TEMPLATES_ENV_VAR, raising=False)
+    shipped = forms_templates_dir()
+    assert (shipped / "announcements" / "collection.toml").is_file()  # nothing in the data folder yet
+    shutil.copytree(shipped, home / "forms_templates")
+    assert forms_templates_dir() == home / "forms_templates"
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv(FORMS_TEMPLATES_ENV_VAR, str(elsewhere))
+    assert forms_templates_dir() == elsewhere

@@ -153,10 +153,19 @@ def escape_text(text: str) -> str:
 
 
 def forms_templates_dir() -> Path:
-    """The ``forms_templates/`` directory: ``$PENSIONDESK_FORMS_TEMPLATES``, the bundle's, or the checkout's."""
+    """The ``forms_templates/`` directory in use, the first of:
+
+    ``$PENSIONDESK_FORMS_TEMPLATES``; ``forms_templates`` in the data folder, where a county's adapted copy lives
+    (an upgrade of the program replaces the installed folder, never the data folder); the bundle's; the checkout's.
+    """
     override = os.environ.get(FORMS_TEMPLATES_ENV_VAR)
     if override:
         return Path(override)
+    from pensiondesk.paths import data_dir
+
+    county_copy = data_dir() / "forms_templates"
+    if county_copy.is_dir():
+        return county_copy
     bundle = getattr(sys, "_MEIPASS", None)
     candidates = [Path(bundle) / "forms_templates"] if bundle else []
     here = Path(__file__).resolve()
