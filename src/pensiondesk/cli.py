@@ -248,8 +248,13 @@ def _log_internal_error(exc: BaseException) -> Path | None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the command; returns the exit code (never raises for expected failures)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["_probe-sheet"]:  # the frozen program's child process for sheets/probe.py (no python -m)
+        from pensiondesk.sheets.probe import main as probe_main
+
+        return probe_main(words[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     try:
         return int(args.func(args))
     except CliError as exc:

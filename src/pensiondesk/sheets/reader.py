@@ -28,6 +28,7 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -59,6 +60,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _KEY_FIELDS = {RosterField.NAME, RosterField.ID_NUMBER}
+#: What ``zipfile`` raises for a damaged archive, beyond BadZipFile.
+_ZIP_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError, zlib.error)
 
 
 class SheetError(Exception):
@@ -238,8 +241,10 @@ def _sniff(path: Path, head: bytes) -> str:
                 names = set(archive.namelist())
                 if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
                     return "ods"
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise _unreadable(path, f"zip: {exc}") from exc
+        except _ZIP_DAMAGE as exc:
+            # NotImplementedError: a damaged header naming an unknown zip version or compression method;
+            # RuntimeError: an encrypted member; zlib.error / ValueError: a damaged compressed member.
+            raise _unreadable(path, f"zip: {type(exc).__name__}: {exc}") from exc
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "xl/workbook.bin" in names:
@@ -441,6 +446,12 @@ def read_table(path: Path | str, *, sheet: str | None = None, header_row: int | 
         label = {"utf-8-sig": "UTF-8（带 BOM）", "utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
         notes.append(f"文本编码：{label.get(encoding, encoding)}")
     else:
+        if file_format == "xls":
+            from pensiondesk.sheets.probe import survives_reading
+
+            survived, what = survives_reading(path)
+            if not survived:  # a damaged .xls that would have aborted this process (see sheets/probe.py)
+                raise _unreadable(path, what)
         sheet_names, candidates = _calamine_sheets(path, sheet)
 
     if not candidates:
