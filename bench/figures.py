@@ -628,23 +628,30 @@ def first_paint(ctx: Context) -> Measurement:
     baseline='python -c "import PySide6.QtWidgets"',
 )
 def app_start(ctx: Context) -> Measurement:
-    """``run_gui`` on the benchmark database in a child process, from spawn to the person list's first paint."""
+    """``run_gui`` on the benchmark database in a child process, from spawn to the person list's first paint.
+
+    Both sides are timed from the spawn to the moment the child says it is ready (wall clock, reported by the
+    child): the window painted, or ``import PySide6.QtWidgets`` done. Quitting and interpreter exit are not the
+    start; spawn-to-exit is in the notes.
+    """
     env = child_env(ctx.work_dir / "home")
     db = str(ctx.dataset.path)
     run_child(IMPORT_QTWIDGETS, env=env)  # warm-up: the OS file cache holds Qt's libraries for both sides
     run_child(START_TO_FIRST_PAINT, db, env=env)
-    ours, baseline, rss, reports = [], [], [], []
+    ours, baseline, rss, reports, to_exit = [], [], [], [], []
     for _ in range(ctx.repeats):
         base = run_child(IMPORT_QTWIDGETS, env=env)
-        baseline.append(base.seconds)
+        baseline.append(base.to_ready)
         run = run_child(START_TO_FIRST_PAINT, db, env=env)
-        ours.append(run.seconds)
+        ours.append(run.to_ready)
+        to_exit.append(run.seconds)
         if run.max_rss_mb is not None:
             rss.append(run.max_rss_mb)
         reports.append(run.report)
     imports = Stats.of([r["imports_s"] for r in reports]).median
     built = Stats.of([r["to_window_built_s"] for r in reports]).median
     painted = Stats.of([r["to_first_paint_s"] for r in reports]).median
+    exit_s = Stats.of(to_exit).median
     return Measurement(
         ours=Stats.of(ours),
         baseline=Stats.of(baseline),
@@ -652,9 +659,10 @@ def app_start(ctx: Context) -> Measurement:
         peak_kind="child RSS, VmHWM",
         notes=[
             f"inside the child (medians): imports {imports:.2f} s, window built {built:.2f} s,"
-            f" first paint {painted:.2f} s after the first line of the script; the rest is interpreter start/exit",
+            f" first paint {painted:.2f} s after the first line of the script; spawn to exit {exit_s:.2f} s"
+            " (quitting loads the rest of the ids and tears the program down)",
         ],
-        extra={"imports_s": imports, "to_window_built_s": built, "to_first_paint_s": painted},
+        extra={"imports_s": imports, "to_window_built_s": built, "to_first_paint_s": painted, "to_exit_s": exit_s},
     )
 
 

@@ -35,8 +35,11 @@ __all__ = [
     "run_child",
 ]
 
-#: The app-start baseline named by the issue.
-IMPORT_QTWIDGETS = "import PySide6.QtWidgets"
+#: The app-start baseline named by the issue, reporting the wall-clock moment the import is done (``ready_at``).
+IMPORT_QTWIDGETS = """import PySide6.QtWidgets
+import json, time
+print("BENCH " + json.dumps({"ready_at": time.time()}), flush=True)
+"""
 
 #: Prints ``BENCH {json}`` with the child's peak RSS in MB; appended to the scripts that report memory.
 _PEAK = """
@@ -98,6 +101,7 @@ class Watch(QObject):
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
             marks["to_first_paint_s"] = time.perf_counter() - started
+            marks["ready_at"] = time.time()  # wall clock: the parent compares it with the moment it spawned us
             QTimer.singleShot(0, lambda: after_first_paint(self.window))
         return False
 
@@ -164,6 +168,12 @@ class ChildRun:
     seconds: float
     max_rss_mb: float | None
     report: dict[str, Any]
+    spawned_at: float = 0.0  # time.time() just before the spawn
+
+    @property
+    def to_ready(self) -> float:
+        """Seconds from spawn to the moment the child reported ``ready_at`` (its window painted, its import done)."""
+        return float(self.report["ready_at"]) - self.spawned_at
 
 
 def child_env(home: Path) -> dict[str, str]:
@@ -180,6 +190,7 @@ def run_child(script: str, *args: str, env: dict[str, str], timeout: float = 300
     ``max_rss_mb`` is what the child reported as ``peak_rss_mb`` (``None`` for scripts that report nothing, and
     where ``/proc`` does not exist).
     """
+    spawned_at = time.time()
     started = time.perf_counter()
     try:
         done = subprocess.run(
@@ -197,4 +208,4 @@ def run_child(script: str, *args: str, env: dict[str, str], timeout: float = 300
         if line.startswith("BENCH "):
             report = json.loads(line[len("BENCH ") :])
     peak = report.get("peak_rss_mb")
-    return ChildRun(seconds, float(peak) if peak is not None else None, report)
+    return ChildRun(seconds, float(peak) if peak is not None else None, report, spawned_at)
