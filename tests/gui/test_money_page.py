@@ -5,6 +5,7 @@ day, print the unpaid list and the estimate. Printing goes to files; the PDFs ar
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,8 +16,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from pensiondesk.domain.codes import PersonStatus, ReceiptStatus
+from pensiondesk.gui import errors, money_page
 from pensiondesk.gui.money_page import MoneyPage
-from pensiondesk.gui.qt import QApplication, QLineEdit, Qt, QWidget
+from pensiondesk.gui.qt import QApplication, QLineEdit, QMessageBox, Qt, QTimer, QWidget
 from pensiondesk.services.receipts import open_book, register_book
 from pensiondesk.services.recording import Actor
 from pensiondesk.store.models import Contribution, DayClose, Person, Receipt
@@ -39,6 +41,26 @@ class Printed(list[tuple[Path, str]]):
 
     def text(self, index: int = -1) -> str:
         return "\n".join(page.extract_text() for page in PdfReader(self[index][0]).pages)
+
+
+@dataclass
+class Confirmations:
+    """The 确定要…吗？ questions the page asked (title, text), and the answer to give (True: 确定)."""
+
+    answer: bool = True
+    asked: list[tuple[str, str]] = field(default_factory=list)
+
+    def __call__(self, _parent: object, title: str, text: str, *, yes: str | None = None) -> bool:
+        self.asked.append((title, text))
+        return self.answer
+
+
+@pytest.fixture(autouse=True)
+def confirmations(monkeypatch: pytest.MonkeyPatch) -> Confirmations:
+    """Answers the confirmation before 作废 and 日结 without a dialog."""
+    answers = Confirmations()
+    monkeypatch.setattr(money_page, "confirm", answers)
+    return answers
 
 
 @pytest.fixture
@@ -113,7 +135,11 @@ def collect_by_keyboard(qtbot: QtBot, page: MoneyPage, id_text: str, downs: int 
 
 
 def test_keyboard_only_collection_void_reprint_close_and_lists(
-    qtbot: QtBot, page: MoneyPage, contributors: list[tuple[str, str]], village_db: VillageDb
+    qtbot: QtBot,
+    page: MoneyPage,
+    contributors: list[tuple[str, str]],
+    village_db: VillageDb,
+    confirmations: Confirmations,
 ) -> None:
     printed: Printed = page.printed  # type: ignore[attr-defined]
     collect = page.collect_tab
@@ -154,6 +180,9 @@ def test_keyboard_only_collection_void_reprint_close_and_lists(
     assert focused() is collect.void_reason
     type_into_focus(qtbot, "档次选错")
     key(qtbot, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    title, question = confirmations.asked[-1]
+    assert title == "作废收据" and question.startswith("确定要作废收据 HQ2026-00000002 吗？")
+    assert "作废后号码保留并标记“作废”，不能恢复" in question
     assert "已作废 HQ2026-00000002" in collect.message_label.text()
     with village_db.session_factory() as s:
         voided = s.scalar(select(Receipt).where(Receipt.number == 2))
@@ -179,6 +208,10 @@ def test_keyboard_only_collection_void_reprint_close_and_lists(
     type_into_focus(qtbot, "找零多找 10 元")
     assert page.close_tab.cash_edit.text() == "290"  # the cash typed before is still there
     key(qtbot, Qt.Key.Key_Return)
+    title, question = confirmations.asked[-1]
+    assert title == "日结" and question.startswith(f"确定要日结 {date.today().isoformat()} 吗？")
+    assert "有效收据 1 张，合计 300.00 元；实交现金 290.00 元，少 10.00 元" in question
+    assert "不能撤销" in question
     assert "已日结" in page.close_tab.message_label.text()
     assert printed[-1][1] == "交款单"
     handover = printed.text()
@@ -214,6 +247,95 @@ def test_keyboard_only_collection_void_reprint_close_and_lists(
     assert page.estimate_tab.table.rowCount() == 12
     key(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
     assert printed[-1][1] == "算账表" and "缴费档次测算表" in printed.text()
+
+
+def test_cancelled_void_and_close_change_nothing(
+    qtbot: QtBot,
+    page: MoneyPage,
+    contributors: list[tuple[str, str]],
+    village_db: VillageDb,
+    confirmations: Confirmations,
+) -> None:
+    printed: Printed = page.printed  # type: ignore[attr-defined]
+    collect = page.collect_tab
+    collect_by_keyboard(qtbot, page, contributors[0][1])
+    assert printed[-1][1] == "收据 HQ2026-00000001"
+    confirmations.answer = False
+
+    # 作废 without a reason asks nothing: the reason comes first.
+    key(qtbot, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    assert not confirmations.asked and focused() is collect.void_reason
+    assert "作废原因" in collect.message_label.text()
+
+    # 作废 and 换开, answered 取消: the receipt stays issued, nothing is reversed or printed.
+    type_into_focus(qtbot, "档次选错")
+    key(qtbot, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    key(qtbot, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+    assert [title for title, _ in confirmations.asked] == ["作废收据", "作废收据"]
+    assert "并换开新收据" in confirmations.asked[-1][1]
+    assert "没有作废" in collect.message_label.text()
+    assert collect.void_reason.text() == "档次选错"  # kept for a second try
+    assert len(printed) == 1
+
+    # 日结, answered 取消: the day stays open and the cash typed stays in its box.
+    key(qtbot, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    type_into_focus(qtbot, "100")
+    key(qtbot, Qt.Key.Key_Return)
+    assert confirmations.asked[-1][0] == "日结"
+    assert "没有日结" in page.close_tab.message_label.text()
+    assert page.close_tab.cash_edit.text() == "100" and page.close_tab.close_button.isEnabled()
+    assert len(printed) == 1
+    with village_db.session_factory() as s:
+        receipt = s.scalar(select(Receipt).where(Receipt.number == 1))
+        assert receipt.status is ReceiptStatus.ISSUED and receipt.void_reason is None
+        assert receipt.day_close_id is None
+        assert s.scalar(select(func.count()).select_from(DayClose)) == 0
+        assert not s.scalar(select(func.count()).select_from(Contribution).where(Contribution.reverses_id.is_not(None)))
+
+
+def _answer_next_dialog(qtbot: QtBot, key_code: Qt.Key, modifier: Qt.KeyboardModifier, seen: list[str]) -> None:
+    """Once the confirmation is up, note its default button and press a key in it."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isActiveWindow():  # mnemonics need the active window
+            if isinstance(box, QMessageBox):
+                box.activateWindow()
+            QTimer.singleShot(20, press)
+            return
+        default = box.defaultButton()
+        seen.append(default.text() if default is not None else "")
+        qtbot.keyClick(box, key_code, modifier)
+        QTimer.singleShot(3000, box, lambda: give_up(box))  # cancelled with the box
+
+    def give_up(box: QMessageBox) -> None:
+        if box.isVisible():  # the key did nothing: close it so the test fails instead of hanging
+            seen.append("still open")
+            box.reject()
+
+    QTimer.singleShot(0, press)
+
+
+@pytest.mark.parametrize(
+    ("key_code", "modifier", "confirmed"),
+    [
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, False),  # Enter is 取消, the default button
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, False),
+        (Qt.Key.Key_Y, Qt.KeyboardModifier.NoModifier, True),
+        (Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier, True),
+    ],
+)
+def test_the_confirmation_needs_y_not_enter(
+    qtbot: QtBot, qapp: QApplication, key_code: Qt.Key, modifier: Qt.KeyboardModifier, confirmed: bool
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    seen: list[str] = []
+    _answer_next_dialog(qtbot, key_code, modifier, seen)
+    answer = errors.confirm(parent, "作废收据", "确定要作废收据 HQ2026-00000001 吗？", yes="作废(&Y)")
+    assert seen == ["取消(&N)"]
+    assert answer is confirmed
 
 
 def test_books_tab_registers_and_reconciles(qtbot: QtBot, page: MoneyPage, contributors: list[tuple[str, str]]) -> None:

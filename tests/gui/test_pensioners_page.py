@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from pensiondesk.domain.codes import PersonStatus, ReviewState, SurvivalMethod
 from pensiondesk.domain.pension import YearMonth
+from pensiondesk.gui import pensioners_page
 from pensiondesk.gui.pensioner_widgets import RowsModel
 from pensiondesk.gui.pensioners_page import DeathReportDialog, PensionersPage
 from pensiondesk.gui.qt import QMessageBox, Qt
@@ -65,6 +66,19 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(QMessageBox, "warning", warn)
     monkeypatch.setattr(QMessageBox, "information", warn)
     return shown
+
+
+@pytest.fixture(autouse=True)
+def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The 确定要…吗？ questions asked (title, text), each answered 确定; a test may swap in its own answer."""
+    asked: list[tuple[str, str]] = []
+
+    def answer(_parent: Any, title: str, text: str, *, yes: str | None = None) -> bool:
+        asked.append((title, text))
+        return True
+
+    monkeypatch.setattr(pensioners_page, "confirm", answer)
+    return asked
 
 
 @pytest.fixture
@@ -161,7 +175,7 @@ def test_refused_entry_is_a_message_not_a_crash(page: PensionersPage, warnings: 
 
 
 def test_deaths_report_review_import_print(
-    page: PensionersPage, db: Database, tmp_path: Path, warnings: list[str]
+    page: PensionersPage, db: Database, tmp_path: Path, warnings: list[str], confirmations: list[tuple[str, str]]
 ) -> None:
     tab = page.deaths
     page.tabs.setCurrentWidget(tab)
@@ -171,12 +185,15 @@ def test_deaths_report_review_import_print(
             select(Person).where(Person.status == PersonStatus.RECEIVING).order_by(Person.id_number)
         ).first()
         assert person is not None
-        number = person.id_number
+        name, number = person.name, person.id_number
     dialog = DeathReportDialog(tab, AS_OF)
     dialog.id_number.setText(number)
     dialog.death_date.setDate(dialog.death_date.date().addDays(-50))
     dialog.paid_through.setText("2026-11")
     assert tab.report(dialog)
+    title, question = confirmations[-1]
+    assert title == "登记死亡" and question.startswith(f"确定要登记 {name}（{number}）死亡吗？")
+    assert "不能撤销" in question
     assert "已登记死亡" in tab.messages.toPlainText()
     assert tab.model.rowCount() == before + 1
     tab.table.selectRow(0)
@@ -208,12 +225,45 @@ def test_deaths_report_review_import_print(
         assert s.scalar(select(func.count()).select_from(Cancellation)) == before + 1
 
 
-def test_unknown_id_in_the_death_dialog(page: PensionersPage, warnings: list[str]) -> None:
+def test_unknown_id_in_the_death_dialog(
+    page: PensionersPage, warnings: list[str], confirmations: list[tuple[str, str]]
+) -> None:
     tab = page.deaths
     dialog = DeathReportDialog(tab, AS_OF)
     dialog.id_number.setText("11010519491231002X")
     assert not tab.report(dialog)
     assert "本村没有" in warnings[-1]
+    assert not confirmations  # nothing to confirm: the ID is refused first
+
+
+def test_a_cancelled_death_report_changes_nothing(
+    page: PensionersPage, db: Database, monkeypatch: pytest.MonkeyPatch, warnings: list[str]
+) -> None:
+    asked: list[str] = []
+
+    def cancel(_parent: Any, _title: str, text: str, *, yes: str | None = None) -> bool:
+        asked.append(text)
+        return False
+
+    monkeypatch.setattr(pensioners_page, "confirm", cancel)
+    tab = page.deaths
+    page.tabs.setCurrentWidget(tab)
+    before = tab.model.rowCount()
+    with db.session() as s:
+        person = s.scalars(
+            select(Person).where(Person.status == PersonStatus.RECEIVING).order_by(Person.id_number)
+        ).first()
+        assert person is not None
+        person_id, name, number = person.id, person.name, person.id_number
+    dialog = DeathReportDialog(tab, AS_OF)
+    dialog.id_number.setText(number)
+    assert not tab.report(dialog)
+    assert len(asked) == 1 and name in asked[0]
+    assert f"没有登记 {name} 的死亡" in tab.messages.toPlainText()
+    assert tab.model.rowCount() == before and not warnings
+    with db.session() as s:
+        assert s.get(Person, person_id).status is PersonStatus.RECEIVING
+        assert s.scalar(select(func.count()).select_from(Cancellation).where(Cancellation.person_id == person_id)) == 0
 
 
 def test_rows_model_basics(qtmodeltester: Any) -> None:

@@ -26,6 +26,7 @@ from pensiondesk.store.errors import StoreError
 __all__ = [
     "LOG_FILE_NAME",
     "ExceptionHook",
+    "confirm",
     "default_log_dir",
     "install_excepthook",
     "show_error",
@@ -60,6 +61,22 @@ def _dialog_parent() -> QWidget | None:
 def show_error(parent: QWidget | None, message: str, title: str | None = None) -> None:
     """A modal error box with ``message`` and a single 确定 button."""
     QMessageBox.critical(parent, title or _tr("出错了"), message)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, *, yes: str | None = None) -> bool:
+    """Ask before something that cannot be undone; ``True`` only when the coordinator chose ``yes``.
+
+    ``text`` asks 确定要……吗？ and says what will happen. The buttons are ``yes`` (default 确定(&Y)) and 取消(&N);
+    取消 is the default button, so Enter (or Esc) cancels and only Y, Alt+Y or a click on ``yes`` goes ahead.
+    Tests monkeypatch this function (in the page modules that import it) to answer without a dialog.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent)
+    go_ahead = box.addButton(yes or _tr("确定(&Y)"), QMessageBox.ButtonRole.YesRole)
+    cancel = box.addButton(_tr("取消(&N)"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is go_ahead
 
 
 def show_store_error(parent: QWidget | None, error: StoreError) -> None:

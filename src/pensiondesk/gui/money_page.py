@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from pensiondesk.domain.codes import PayerKind, PaymentChannel, ReceiptStatus
 from pensiondesk.domain.masking import mask_id_number
 from pensiondesk.domain.money import InvalidAmount, format_yuan, parse_yuan, to_chinese_capital
-from pensiondesk.gui.errors import show_store_error
+from pensiondesk.gui.errors import confirm, show_store_error
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
     QAbstractItemView,
@@ -740,6 +740,25 @@ class CollectTab(QWidget):
             self.messages.error(self.tr("请先在“今天开具的收据”中选中一张"))
             return
         reason = self.void_reason.text()
+        if not reason.strip():
+            self.messages.error(self.tr("请先填写作废原因（Alt+Q）"))
+            self.void_reason.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if reissue:
+            question = self.tr(
+                "确定要作废收据 %s 并换开新收据吗？\n\n"
+                "作废后号码保留并标记“作废”，不能恢复；缴费记录改开在下一个号码上，并打印新收据。"
+            )
+            yes = self.tr("作废并换开(&Y)")
+        else:
+            question = self.tr(
+                "确定要作废收据 %s 吗？\n\n"
+                "作废后号码保留并标记“作废”，不能恢复；这笔缴费记录同时冲正，请把现金退还缴费人。"
+            )
+            yes = self.tr("作废(&Y)")
+        if not confirm(self, self.tr("作废收据"), question % label, yes=yes):
+            self.messages.ok(self.tr("没有作废，收据 %s 保持不变") % label)
+            return
 
         def act() -> tuple[str | None]:
             with self.ctx.write() as session:
@@ -1200,9 +1219,28 @@ class DayCloseTab(QWidget):
         from pensiondesk.services.receipts import close_day
 
         day = self.day
+        cash = _attempt(self, self.messages, lambda: parse_yuan(self.cash_edit.text()))
+        if cash is None:
+            self.cash_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        summary = self._summary()
+        difference = cash - summary.issued_total_fen
+        figures = self.tr("有效收据 %d 张，合计 %s；实交现金 %s") % (
+            summary.issued_count,
+            _yuan(summary.issued_total_fen),
+            _yuan(cash),
+        )
+        if difference:
+            figures += self.tr("，%s %s") % (self.tr("多") if difference > 0 else self.tr("少"), _yuan(abs(difference)))
+        question = self.tr(
+            "确定要日结 %s 吗？\n\n%s。\n日结后这一天的收据全部锁定：不能再收款、作废或换开，日结也不能撤销。"
+        ) % (day.isoformat(), figures)
+        if not confirm(self, self.tr("日结"), question, yes=self.tr("日结(&Y)")):
+            self.messages.ok(self.tr("没有日结，%s 的收据仍可修改") % day.isoformat())
+            self.cash_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
 
         def act() -> Any:
-            cash = parse_yuan(self.cash_edit.text())
             with self.ctx.write() as session:
                 return close_day(session, self.ctx.actor, day, cash, note=self.note_edit.text(), today=self.ctx.today())
 

@@ -28,6 +28,7 @@ from pensiondesk.documents.notification_form import render_notification_forms_by
 from pensiondesk.domain.codes import DeathSource, ReviewState, SurvivalMethod, SurvivalResult
 from pensiondesk.domain.money import InvalidAmount, format_yuan, parse_yuan
 from pensiondesk.domain.survival import SurvivalStatus
+from pensiondesk.gui.errors import confirm
 from pensiondesk.gui.pensioner_widgets import (
     GroupChooser,
     PdfPreviewDialog,
@@ -732,6 +733,23 @@ class DeathsTab(_Tab):
         if filled is None and dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         actor = self.actor()
+
+        def who(session: Session) -> tuple[str, str, DeathReport]:
+            report = dialog.report(session)  # refuses an unknown ID or an unreadable field before anything is asked
+            person = find_person_by_id_number(session, dialog.id_number.text())
+            return person.name, person.id_number, report
+
+        found = run_service(self, self.session_factory, who)
+        if found is None:
+            return False
+        name, number, checked = found
+        question = self.tr(
+            "确定要登记 %s（%s）死亡吗？\n\n死亡日期 %s。登记后此人参保状态改为“终止”，养老金停发，"
+            "并算出多领金额和丧葬补助金。登记后不能撤销，请先核对姓名、身份证号和死亡日期。"
+        ) % (name, number, checked.death_date.isoformat())
+        if not confirm(self, self.tr("登记死亡"), question, yes=self.tr("登记死亡(&Y)")):
+            self.messages.appendPlainText(self.tr("没有登记 %s 的死亡") % name)
+            return False
 
         def work(session: Session) -> tuple[str | None, int, int, int, str | None]:
             report = dialog.report(session)
