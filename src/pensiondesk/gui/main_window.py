@@ -13,7 +13,7 @@ Everything the window reads comes through :mod:`pensiondesk.services.roster`; it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +53,16 @@ from pensiondesk.gui.qt import (
 )
 from pensiondesk.services.roster import count_persons, village_summary
 
-__all__ = ["PRODUCT_NAME", "SEARCH_DEBOUNCE_MS", "MainWindow", "PersonPage", "PlaceholderPage"]
+__all__ = [
+    "MANUAL_FILE",
+    "PRODUCT_NAME",
+    "SEARCH_DEBOUNCE_MS",
+    "MainWindow",
+    "PersonPage",
+    "PlaceholderPage",
+    "manual_candidates",
+    "manual_path",
+]
 
 PRODUCT_NAME = "城乡居保村级工作台"
 #: Pause after the last keystroke before the list is filtered: one query per word, not per letter.
@@ -62,6 +71,9 @@ SEARCH_DEBOUNCE_MS = 150
 SYNC_PAGE_DELAY_MS = 300
 #: Ids the person list loads before its first paint; the rest follow right after (PersonTableModel first_ids).
 FIRST_SCREEN_IDS = 400
+
+#: The coordinators' manual (使用手册), in ``docs/`` beside ``resources/`` (checkout or bundle); Help → F1 opens it.
+MANUAL_FILE = "manual.zh.md"
 
 # Column widths as sample text, so they follow the font size (and any translation) rather than pixels.
 _COLUMN_SAMPLES = (
@@ -249,6 +261,31 @@ class PlaceholderPage(QWidget):
         layout.addWidget(self.purpose_label)
         layout.addWidget(self.availability_label)
         layout.addStretch(1)
+
+
+def manual_candidates() -> list[Path]:
+    """Where the manual may be: ``docs/`` beside the resources in use, in a PyInstaller bundle, in a checkout."""
+    import sys
+
+    from pensiondesk.resources import resources_dir
+
+    folders: list[Path] = []
+    with suppress(FileNotFoundError):
+        folders.append(resources_dir().parent / "docs")
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        folders.append(Path(bundle) / "docs")
+    folders.append(Path(__file__).resolve().parents[3] / "docs")  # src/pensiondesk/gui/ → the repository root
+    unique: list[Path] = []
+    for folder in folders:
+        if folder / MANUAL_FILE not in unique:
+            unique.append(folder / MANUAL_FILE)
+    return unique
+
+
+def manual_path() -> Path | None:
+    """The manual file of this copy of the program, or ``None`` when it was not installed with it."""
+    return next((path for path in manual_candidates() if path.is_file()), None)
 
 
 @dataclass(frozen=True)
@@ -494,6 +531,11 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh)
 
         help_menu = menu_bar.addMenu(self.tr("帮助(&H)"))
+        self.manual_action = help_menu.addAction(self.tr("使用手册(&M)…"))
+        self.manual_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.manual_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.manual_action.triggered.connect(self.open_manual)
+        help_menu.addSeparator()
         about_action = help_menu.addAction(self.tr("关于(&A)"))
         about_action.triggered.connect(self.show_about)
 
@@ -558,6 +600,37 @@ class MainWindow(QMainWindow):
     def set_sync_status(self, text: str) -> None:
         """Show ``text`` (already translated, e.g. 同步：2 分钟前已同步) in the status bar's sync field."""
         self.sync_label.setText(text)
+
+    def open_manual(self) -> bool:
+        """F1: open the manual (docs/manual.zh.md) in the program the computer uses for such files.
+
+        When the file is missing, or nothing on this computer can open it, a message says where the manual is to
+        be found. Returns whether the manual was handed to another program.
+        """
+        from pensiondesk.gui.qt import QDesktopServices, QUrl
+
+        path = manual_path()
+        if path is None:
+            QMessageBox.information(
+                self,
+                self.tr("使用手册"),
+                self.tr(
+                    "这台电脑上没有找到使用手册（%s）。\n\n"
+                    "使用手册在本程序安装文件夹的 docs 文件夹里；找不到时，请向乡镇或县社保经办机构索取，"
+                    "也可以请他们重新安装本程序。\n\n查找过：\n%s"
+                )
+                % (MANUAL_FILE, "\n".join(str(candidate) for candidate in manual_candidates())),
+            )
+            return False
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.statusBar().showMessage(self.tr("已打开使用手册：%s") % path, 10_000)
+            return True
+        QMessageBox.information(
+            self,
+            self.tr("使用手册"),
+            self.tr("这台电脑上没有能打开使用手册的程序。\n\n使用手册在：\n%s\n\n可以用记事本或浏览器打开它。") % path,
+        )
+        return False
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QThread,
     QTimer,
     QTranslator,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import (
@@ -37,6 +38,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QColor,
     QCursor,
+    QDesktopServices,
     QFont,
     QFontDatabase,
     QFontInfo,
@@ -119,6 +121,7 @@ __all__ = [
     "QCursor",
     "QDate",
     "QDateEdit",
+    "QDesktopServices",
     "QDialog",
     "QDialogButtonBox",
     "QEvent",
@@ -180,6 +183,7 @@ __all__ = [
     "QThread",
     "QTimer",
     "QTranslator",
+    "QUrl",
     "QVBoxLayout",
     "QWidget",
     "QWizard",
