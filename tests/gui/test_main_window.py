@@ -134,6 +134,7 @@ def test_placeholder_pages_say_what_will_be_there(qtbot: QtBot, window: MainWind
             "报表": "reports_page",
             "缴费/票据": "money_page",
             "同步": "sync_page",
+            "设置": "settings_page",
         }
         if PAGE_TITLES[row] in working:  # working pages now, each with its own tests under tests/gui/
             assert window.current_page == row and page is getattr(window, working[PAGE_TITLES[row]])

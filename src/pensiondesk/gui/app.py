@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pensiondesk import __version__
 from pensiondesk.gui.errors import install_excepthook, show_store_error
@@ -31,11 +32,15 @@ __all__ = [
     "BUNDLED_FONT",
     "DEFAULT_POINT_SIZE",
     "EXIT_DATABASE_ERROR",
+    "apply_text_size",
     "build_main_window",
     "install_bundled_font",
     "install_translators",
     "run_gui",
 ]
+
+if TYPE_CHECKING:
+    from pensiondesk.services.settings import TextSize
 
 #: The CJK font shipped in ``resources/fonts`` (Apache-2.0): all of Simplified Chinese, on any Windows.
 BUNDLED_FONT = "wqy-microhei.ttc"
@@ -82,6 +87,17 @@ def install_bundled_font(app: QApplication, point_size: float = DEFAULT_POINT_SI
     font.setPointSizeF(point_size)
     app.setFont(font)
     return family
+
+
+def apply_text_size(app: QApplication, size: TextSize) -> float:
+    """Draw every text at the chosen size (字体大小: 标准/大/特大 × the default); returns the point size.
+
+    Widgets without a font of their own follow the application font at once, so a change on the 设置 page shows
+    without restarting.
+    """
+    point_size = DEFAULT_POINT_SIZE * size.scale
+    install_bundled_font(app, point_size)
+    return point_size
 
 
 def install_translators(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
@@ -149,11 +165,12 @@ def run_gui(db_path: Path, *, argv: Sequence[str] | None = None, log_dir: Path |
     program cannot open is explained in a message box and gives :data:`EXIT_DATABASE_ERROR`.
     """
     from pensiondesk.services.database import open_for_work
+    from pensiondesk.services.settings import text_size
     from pensiondesk.store.errors import StoreError
 
     app = _application(argv)
     install_excepthook(log_dir)
-    install_bundled_font(app)
+    apply_text_size(app, text_size())  # the size chosen on this computer (设置 → 字体大小), before any window
     install_translators(app)
     try:
         database = open_for_work(Path(db_path))

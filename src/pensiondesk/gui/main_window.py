@@ -4,7 +4,8 @@ Left, the product's pages (人员/登记, 缴费/票据, 待遇/认证, 公示/�
 with Alt+1 … Alt+7; right, the page itself. The 人员/登记 page is the person list: one search box over a table
 that holds only ids and fetches rows as they are painted
 (:class:`~pensiondesk.gui.person_model.PersonTableModel`). The 公示/打印 page prints announcements
-(:class:`~pensiondesk.gui.announcements_page.PrintPage`). Pages whose work is not built yet say so plainly
+(:class:`~pensiondesk.gui.announcements_page.PrintPage`); 设置 holds the text size, 本机信息 and the overlay
+calibration (:class:`~pensiondesk.gui.settings_page.SettingsPage`). Pages whose work is not built yet say so plainly
 instead of pretending.
 
 Everything the window reads comes through :mod:`pensiondesk.services.roster`; it never touches the store.
@@ -168,6 +169,10 @@ class PersonPage(QWidget):
         for column, sample in enumerate(_COLUMN_SAMPLES):
             metrics = id_metrics if column == Column.ID_NUMBER else text_metrics
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+
+    def refit_table(self) -> None:
+        """Re-measure row heights and column widths after the application font changed (设置 → 字体大小)."""
+        self._set_up_table()
 
     # --- search ---------------------------------------------------------------------------------------------
 
@@ -368,13 +373,9 @@ class MainWindow(QMainWindow):
         for number, (title, page) in enumerate(zip(titles, self.pages, strict=True), start=1):
             item = QListWidgetItem(title)
             item.setToolTip(self.tr("快捷键 Alt+%d") % number)
-            item.setSizeHint(QSize(0, self.fontMetrics().height() * 2 + 8))
             self.navigation.addItem(item)
             self.stack.addWidget(page)
-        nav_font = QFont(self.navigation.font())
-        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
-        self.navigation.setFont(nav_font)
-        self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("公示/打印") * 2)
+        self._fit_navigation()
         self.navigation.setStyleSheet("QListWidget#navigation::item { padding-left: 14px; }")
         self.navigation.currentRowChanged.connect(self._page_chosen)
 
@@ -424,6 +425,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._daily_backup is not None:
             self._daily_backup.wait()  # a backup being written is finished, not cut off
+        if isinstance(getattr(self, "settings_page", None), QWidget):
+            self.settings_page.wait_for_backup()  # and so is one started with 设置 → 立即备份
         super().closeEvent(event)
 
     # --- construction ---------------------------------------------------------------------------------------
@@ -466,6 +469,7 @@ class MainWindow(QMainWindow):
                 self.tr("设置"),
                 self.tr("这里将用于设置本村信息、村民小组、操作员和打印机。"),
                 self.tr("设置功能将在后续版本提供，目前尚不能使用。"),
+                build=self._build_settings_page,
             ),
         ]
 
@@ -503,6 +507,30 @@ class MainWindow(QMainWindow):
         self.sync_page = SyncPage(self._session_factory, self._db_path, current_actor().username)
         self.sync_page.status_changed.connect(self.set_sync_status)
         return self.sync_page
+
+    def _build_settings_page(self) -> QWidget:
+        from pensiondesk.gui.person_form import current_actor
+        from pensiondesk.gui.settings_page import SettingsPage
+
+        self.settings_page = SettingsPage(
+            self._session_factory, self._db_path, current_actor(), self._db_path.parent / "printouts"
+        )
+        self.settings_page.text_size_changed.connect(self._text_size_changed)
+        return self.settings_page
+
+    def _text_size_changed(self, _point_size: float) -> None:
+        """设置 → 字体大小: re-fit what was sized by hand from the font (navigation, the person list's rows)."""
+        self._fit_navigation()
+        # Widgets take up the new application font when its change event is delivered: measure after that.
+        QTimer.singleShot(0, self.person_page.refit_table)
+
+    def _fit_navigation(self) -> None:
+        nav_font = QFont(QApplication.font())
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
+        self.navigation.setFont(nav_font)
+        self.navigation.setFixedWidth(QFontMetrics(QApplication.font()).horizontalAdvance("公示/打印") * 2)
+        for row in range(self.navigation.count()):
+            self.navigation.item(row).setSizeHint(QSize(0, QFontMetrics(QApplication.font()).height() * 2 + 8))
 
     def _build_menus(self, titles: list[str]) -> None:
         menu_bar = self.menuBar()

@@ -1,0 +1,413 @@
+"""设置: the text size of this computer, what this computer holds (本机信息), and the receipt overlay calibration.
+
+* **字体大小** — 标准 / 大 / 特大 (1.0 / 1.2 / 1.4 × the default size). Kept per computer in the data folder
+  (:mod:`pensiondesk.services.settings`), applied by ``run_gui`` before the window is built and at once when
+  changed here: the application font changes and the widgets follow.
+* **本机信息** — village and township, the database file and its size, the data and backup folders with the
+  newest backups, the policy pack in force; 立即备份 makes a backup on a worker thread (a database of a few
+  thousand residents with ten years of payments takes a second or two; the window stays responsive meanwhile).
+* **套打校准** — the overlay offsets in millimetres, through the same service as ``pensiondesk receipt calibrate``
+  (audited), and the calibration page of ``pensiondesk print receipt-test``.
+
+Like every page, it reaches the data through services only.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pensiondesk.gui.app import apply_text_size
+from pensiondesk.gui.errors import show_store_error
+from pensiondesk.gui.person_model import SessionFactory
+from pensiondesk.gui.qt import (
+    QApplication,
+    QButtonGroup,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QObject,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QShowEvent,
+    Qt,
+    QThread,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pensiondesk.services.people_types import ServiceError
+from pensiondesk.services.recording import Actor
+from pensiondesk.services.settings import MachineInfo, TextSize, machine_info, save_text_size, text_size
+from pensiondesk.store.errors import StoreError
+
+__all__ = ["SettingsPage"]
+
+#: Prints a PDF and says what happened (see money_page.send_to_printer); tests pass their own.
+Printer = Callable[[Path, str], str]
+
+_ERROR_STYLE = "color: #b00020;"
+_OK_STYLE = "color: #1b5e20;"
+_TEXT_SIZE_BUTTONS = {
+    TextSize.STANDARD: "标准(&N)",
+    TextSize.LARGE: "大(&L)",
+    TextSize.EXTRA_LARGE: "特大(&E)",
+}
+
+
+class _BackupNow(QThread):
+    """立即备份: a manual backup into ``backups/`` beside the database, off the GUI thread."""
+
+    done = Signal(bool, str)  # (succeeded, message in Chinese)
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+
+    def run(self) -> None:
+        from pensiondesk.services.backups import create_backup
+
+        try:
+            info = create_backup(self.db_path)
+        except StoreError as error:
+            self.done.emit(False, error.user_message)
+        except OSError as error:
+            self.done.emit(False, f"备份没有完成：{error.strerror or error}")
+        else:
+            self.done.emit(True, f"已备份：{info.path}（{info.size_text}）")
+
+
+def _value_label(name: str) -> QLabel:
+    """A value of 本机信息: selectable (a path can be copied into an e-mail to the county), wrapped."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    return label
+
+
+class SettingsPage(QWidget):
+    """设置: 字体大小, 本机信息 (with 立即备份) and 套打校准."""
+
+    #: The application font changed to this point size (the main window re-fits what it sized by hand).
+    text_size_changed = Signal(float)
+    #: A backup made here has finished (succeeded or not).
+    backup_finished = Signal(bool)
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        db_path: Path,
+        actor: Actor,
+        output_dir: Path,
+        *,
+        display_folder: Path | None = None,
+        printer: Printer | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._session_factory = session_factory
+        self._db_path = Path(db_path)
+        self._actor = actor
+        self._output_dir = Path(output_dir)
+        self._display_folder = display_folder  # None: the data folder (tests pass their own)
+        if printer is None:
+            from pensiondesk.gui.money_page import send_to_printer
+
+            printer = send_to_printer
+        self._printer = printer
+        self._backup: _BackupNow | None = None
+        self.info: MachineInfo | None = None
+
+        self.message_label = QLabel()
+        self.message_label.setObjectName("settingsMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(14)
+        layout.addWidget(self._text_size_group())
+        layout.addWidget(self._calibration_group())
+        layout.addWidget(self._info_group())
+        layout.addStretch(1)
+        # At 特大 on a 1366×768 screen the page is taller than the window: it scrolls rather than squeezes.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.message_label)
+        outer.addWidget(scroll, 1)
+        self.message_label.setContentsMargins(16, 8, 16, 0)
+
+        self.refresh()
+
+    # --- construction ---------------------------------------------------------------------------------------
+
+    def _text_size_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("字体大小"))
+        self.text_size_buttons: dict[TextSize, QRadioButton] = {}
+        self._text_size_group_buttons = QButtonGroup(self)
+        row = QHBoxLayout()
+        chosen = text_size(self._display_folder)
+        for size, caption in _TEXT_SIZE_BUTTONS.items():
+            button = QRadioButton(self.tr(caption))
+            button.setObjectName(f"textSize_{size.value}")
+            button.setChecked(size is chosen)
+            self.text_size_buttons[size] = button
+            self._text_size_group_buttons.addButton(button)
+            row.addWidget(button)
+            button.toggled.connect(lambda checked, size=size: self._text_size_toggled(size, checked))
+        row.addStretch(1)
+        hint = QLabel(self.tr("改后立即生效，只影响这台电脑；下次打开程序时仍是这个大小。"))
+        hint.setWordWrap(True)
+        box = QVBoxLayout(group)
+        box.addLayout(row)
+        box.addWidget(hint)
+        return group
+
+    def _info_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("本机信息"))
+        self.village_value = _value_label("infoVillage")
+        self.township_value = _value_label("infoTownship")
+        self.db_path_value = _value_label("infoDbPath")
+        self.db_size_value = _value_label("infoDbSize")
+        self.data_folder_value = _value_label("infoDataFolder")
+        self.backup_folder_value = _value_label("infoBackupFolder")
+        self.backups_value = _value_label("infoBackups")
+        self.policy_value = _value_label("infoPolicyPack")
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for caption, value in (
+            (self.tr("本村："), self.village_value),
+            (self.tr("所属乡镇："), self.township_value),
+            (self.tr("数据库文件："), self.db_path_value),
+            (self.tr("数据库大小："), self.db_size_value),
+            (self.tr("数据文件夹："), self.data_folder_value),
+            (self.tr("备份文件夹："), self.backup_folder_value),
+            (self.tr("最近的备份："), self.backups_value),
+            (self.tr("政策参数包："), self.policy_value),
+        ):
+            form.addRow(caption, value)
+        self.backup_button = QPushButton(self.tr("立即备份(&B)"))
+        self.backup_button.setObjectName("backupNow")
+        self.backup_button.setAutoDefault(False)
+        self.backup_button.clicked.connect(self.backup_now)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(QLabel(self.tr("（备份在后台进行，不影响继续工作）")))
+        buttons.addStretch(1)
+        box = QVBoxLayout(group)
+        box.addLayout(form)
+        box.addLayout(buttons)
+        return group
+
+    def _calibration_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("套打校准（收据打在县里预印的收据纸上时使用）"))
+        self.x_edit = QLineEdit()
+        self.x_edit.setObjectName("settingsOffsetX")
+        self.y_edit = QLineEdit()
+        self.y_edit.setObjectName("settingsOffsetY")
+        for edit in (self.x_edit, self.y_edit):
+            edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("-000.0") * 2)
+            edit.returnPressed.connect(self.save_offset)
+        x_label = QLabel(self.tr("水平偏移(&R)："))
+        x_label.setBuddy(self.x_edit)
+        y_label = QLabel(self.tr("垂直偏移(&D)："))
+        y_label.setBuddy(self.y_edit)
+        self.save_offset_button = QPushButton(self.tr("保存偏移(&S)"))
+        self.save_offset_button.setObjectName("settingsSaveOffset")
+        self.test_page_button = QPushButton(self.tr("打印校准页(&T)"))
+        self.test_page_button.setObjectName("settingsTestPage")
+        for button in (self.save_offset_button, self.test_page_button):
+            button.setAutoDefault(False)
+        self.save_offset_button.clicked.connect(self.save_offset)
+        self.test_page_button.clicked.connect(self.print_test_page)
+        row = QHBoxLayout()
+        row.addWidget(x_label)
+        row.addWidget(self.x_edit)
+        row.addWidget(QLabel(self.tr("毫米")))
+        row.addSpacing(16)
+        row.addWidget(y_label)
+        row.addWidget(self.y_edit)
+        row.addWidget(QLabel(self.tr("毫米")))
+        row.addSpacing(16)
+        row.addWidget(self.save_offset_button)
+        row.addWidget(self.test_page_button)
+        row.addStretch(1)
+        hint = QLabel(
+            self.tr(
+                "先打印校准页，放在预印收据纸上对着看：字印得偏左或偏上时，填正数往右、往下移；"
+                "偏右或偏下时填负数（例如 1.5 或 -2）。保存后再打印一张核对。"
+            )
+        )
+        hint.setWordWrap(True)
+        box = QVBoxLayout(group)
+        box.addLayout(row)
+        box.addWidget(hint)
+        return group
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read 本机信息 and the offsets (done each time the page is shown)."""
+        try:
+            with self._session_factory() as session:
+                info = machine_info(session, self._db_path)
+        except ServiceError as error:
+            self._error(error.user_message)
+            return
+        except StoreError as error:
+            show_store_error(self, error)
+            return
+        self.info = info
+        self.village_value.setText(info.village or self.tr("未设置"))
+        self.township_value.setText(info.township or self.tr("未设置"))
+        self.db_path_value.setText(str(info.db_path))
+        self.db_size_value.setText(info.db_size_text)
+        self.data_folder_value.setText(str(info.data_folder))
+        self.backup_folder_value.setText(str(info.backup_folder))
+        if info.newest_backups:
+            lines = [
+                f"{backup.created:%Y-%m-%d %H:%M}　{backup.kind.label}　{backup.size_text}　{backup.path.name}"
+                for backup in info.newest_backups
+            ]
+            if info.backup_count > len(info.newest_backups):
+                lines.append(self.tr("……共 %d 个备份") % info.backup_count)
+            self.backups_value.setText("\n".join(lines))
+        else:
+            self.backups_value.setText(self.tr("还没有备份"))
+        self.policy_value.setText(
+            self.tr("%s（编号 %s，第 %d 版，%s 起执行）")
+            % (
+                info.policy_pack_name,
+                info.policy_pack_id,
+                info.policy_pack_version,
+                f"{info.policy_pack_effective_from:%Y-%m-%d}",
+            )
+        )
+        self.x_edit.setText(str(info.overlay.x_mm))
+        self.y_edit.setText(str(info.overlay.y_mm))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.info is not None:  # the first show follows the constructor's own refresh
+            self.refresh()
+
+    # --- 字体大小 -------------------------------------------------------------------------------------------
+
+    def _text_size_toggled(self, size: TextSize, checked: bool) -> None:
+        if checked:  # the button being switched off says nothing: its neighbour's toggle does
+            self.choose_text_size(size)
+
+    def choose_text_size(self, size: TextSize) -> None:
+        """Apply ``size`` to the whole program now and remember it on this computer."""
+        button = self.text_size_buttons[size]
+        if not button.isChecked():
+            button.setChecked(True)  # its toggle comes back here with the button checked
+            return
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            point_size = apply_text_size(app, size)
+            self.text_size_changed.emit(point_size)
+        try:
+            save_text_size(size, self._display_folder)
+        except ServiceError as error:
+            self._error(self.tr("字体已改为“%s”，但没能记住，下次打开程序会恢复原来的大小。%s") % (size.label, error))
+            return
+        self._ok(self.tr("字体大小已改为“%s”") % size.label)
+
+    # --- 立即备份 -------------------------------------------------------------------------------------------
+
+    def backup_now(self) -> None:
+        if self.backup_running():
+            return
+        self.backup_button.setEnabled(False)
+        self._ok(self.tr("正在备份……"))
+        self._backup = _BackupNow(self._db_path, self)
+        self._backup.done.connect(self._backup_done)
+        self._backup.start()
+
+    def backup_running(self) -> bool:
+        return self._backup is not None and self._backup.isRunning()
+
+    def wait_for_backup(self) -> None:
+        """Let a backup being written finish (the main window calls this when it closes)."""
+        if self._backup is not None:
+            self._backup.wait()
+
+    def _backup_done(self, succeeded: bool, message: str) -> None:
+        self.backup_button.setEnabled(True)
+        if succeeded:
+            self._ok(message)
+        else:
+            self._error(message)
+        self.refresh()
+        self.backup_finished.emit(succeeded)
+
+    # --- 套打校准 -------------------------------------------------------------------------------------------
+
+    def save_offset(self) -> None:
+        from pensiondesk.services.receipts import set_overlay_offset
+
+        try:
+            with self._write() as session:
+                offset = set_overlay_offset(session, self._actor, self.x_edit.text(), self.y_edit.text())
+        except ServiceError as error:
+            self._error(error.user_message)
+            return
+        except StoreError as error:
+            show_store_error(self, error)
+            return
+        self.x_edit.setText(str(offset.x_mm))
+        self.y_edit.setText(str(offset.y_mm))
+        self._ok(self.tr("套打偏移已保存：水平 %s 毫米，垂直 %s 毫米") % (offset.x_mm, offset.y_mm))
+
+    def print_test_page(self) -> None:
+        """Print the calibration page with the saved offsets (what is typed but not saved is not used)."""
+        from pensiondesk.services.settings import write_overlay_test_page
+
+        path = self._output_dir / "收据" / "套打校准页.pdf"
+        try:
+            with self._session_factory() as session:
+                write_overlay_test_page(session, path)
+        except StoreError as error:
+            show_store_error(self, error)
+            return
+        except OSError as error:
+            self._error(self.tr("无法生成校准页（%s）：%s") % (path, error.strerror or error))
+            return
+        self._ok(self._printer(path, self.tr("套打校准页")))
+
+    # --- helpers --------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        """A session for a use case that writes: ``BEGIN IMMEDIATE`` when the factory offers it."""
+        factory: Any = self._session_factory
+        try:
+            takes_immediate = "immediate" in inspect.signature(factory).parameters
+        except (TypeError, ValueError):
+            takes_immediate = False
+        with factory(immediate=True) if takes_immediate else factory() as session:
+            yield session
+
+    def _ok(self, text: str) -> None:
+        self.message_label.setStyleSheet(_OK_STYLE)
+        self.message_label.setText(text)
+
+    def _error(self, text: str) -> None:
+        self.message_label.setStyleSheet(_ERROR_STYLE)
+        self.message_label.setText(text)
