@@ -263,3 +263,25 @@ def test_a_missing_manual_says_where_to_find_it(
     assert not window.open_manual()
     assert len(shown) == 1 and "没有找到使用手册" in shown[0] and "docs 文件夹" in shown[0]
     assert str(tmp_path / "docs" / "manual.zh.md") in shown[0]
+
+
+def test_the_largest_text_still_fits_a_1366_pixel_screen(
+    qtbot: QtBot, qapp: QApplication, village_db: VillageDb
+) -> None:
+    """设置 → 字体大小 → 特大: the filter and action rows wrap (a flow layout) instead of widening the window."""
+    from pensiondesk.gui.app import apply_text_size
+    from pensiondesk.services.settings import TextSize
+
+    try:
+        apply_text_size(qapp, TextSize.EXTRA_LARGE)
+        win = build_main_window(village_db.session_factory, village_db.path)
+        qtbot.addWidget(win)
+        assert win.minimumSizeHint().width() <= 1366
+        win.resize(1366, 740)
+        win.show()
+        qtbot.waitExposed(win)
+        bar = win.person_page.filter_bar
+        assert bar.height() > bar.group_combo.height() * 1.5  # it wrapped onto a second line
+        assert bar.clear_button.geometry().right() <= bar.width()
+    finally:
+        apply_text_size(qapp, TextSize.STANDARD)

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from pensiondesk.domain.codes import PersonStatus
 from pensiondesk.gui.errors import show_error, show_store_error
+from pensiondesk.gui.flow_layout import FlowLayout
 from pensiondesk.gui.person_model import PersonTableModel, SessionFactory
 from pensiondesk.gui.qt import (
     QAction,
@@ -95,23 +96,29 @@ class FilterBar(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.reload_choices()
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # A flow layout: with larger text or a narrow screen the last filters move down a line (never wider).
+        layout = FlowLayout(self, spacing=8)
         for title, combo in (
             (self.tr("村民小组："), self.group_combo),
             (self.tr("参保状态："), self.status_combo),
             (self.tr("参保身份："), self.category_combo),
         ):
+            pair = QWidget()  # a label stays with its list
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
             label = QLabel(title)
             label.setBuddy(combo)
-            layout.addWidget(label)
-            layout.addWidget(combo)
-            layout.addSpacing(8)
+            pair_layout.addWidget(label)
+            pair_layout.addWidget(combo)
+            layout.addWidget(pair)
         layout.addWidget(self.reaching_box)
         layout.addWidget(self.documents_box)
-        layout.addStretch(1)
         layout.addWidget(self.clear_button)
         for combo in (self.group_combo, self.status_combo, self.category_combo):
+            # Narrow enough to shrink with the window (larger text on a 1366-pixel screen); the list that drops
+            # down still shows every choice whole.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self._changed)
         for box in (self.reaching_box, self.documents_box):
             box.toggled.connect(self._changed)
@@ -235,9 +242,9 @@ class PersonActions(QObject):
             return True
         return super().eventFilter(watched, event)
 
-    def buttons(self) -> QHBoxLayout:
-        """A row of buttons for the actions, each naming its shortcut."""
-        row = QHBoxLayout()
+    def buttons(self) -> FlowLayout:
+        """A row of buttons for the actions, each naming its shortcut (wrapping when the width runs out)."""
+        row = FlowLayout(spacing=6)
         for act, name, shortcut in (
             (self.new_action, "newPersonButton", "Ctrl+N"),
             (self.edit_action, "editPersonButton", self.tr("回车")),
@@ -253,9 +260,6 @@ class PersonActions(QObject):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, a=act: a.trigger())
             row.addWidget(button)
-            if act is self.household_action:
-                row.addSpacing(16)
-        row.addStretch(1)
         return row
 
     # --- helpers --------------------------------------------------------------------------------------------
