@@ -389,13 +389,16 @@ def run(out: Path) -> int:
             shots.settle(400)
             shots.save(window, "41-announcement")
 
-            print("报表、同步 …")
+            print("报表、同步、设置 …")
             window.show_page(4)
             shots.settle(300)
             shots.save(window, "50-reports")
             window.show_page(5)
             shots.settle(300)
             shots.save(window, "60-sync")
+            window.show_page(6)
+            shots.settle(300)
+            shots.save(window, "70-settings")
             window.show_page(0)
 
             window.close()
