@@ -151,6 +151,36 @@ def test_a_rejected_record_shows_the_reason_and_what_to_do(
     page.shutdown()
 
 
+def test_the_county_asking_for_an_update_shows_on_the_page_and_the_status_bar(
+    qtbot: QtBot,
+    server: CountyServer,  # noqa: F811
+    laptop_factory: Callable[..., Database],  # noqa: F811
+) -> None:
+    village = server.add_village()
+    db = laptop_factory("a", village_code=village, persons=3)
+    enroll(db, server.url, server.enrol_code(village), device_name="a")
+    waiting = outbox_states(db)["pending"]
+    server.stop()
+    server.start("--min-app-version", "99.0")
+    page = _page(qtbot, db)
+    _sync(qtbot, page)
+    notice = "请先升级到 99.0 版本（向乡镇或县社保局索取安装包；升级不会丢失数据）"
+    assert notice in page.message_label.text() and notice in page.result_label.text()
+    assert notice in page.status_text() and f"待上传 {waiting} 条" in page.status_text()
+    assert page.last_message is not None and notice in page.last_message.text()
+    assert outbox_states(db)["pending"] == waiting
+    page.shutdown()
+
+    server.stop()
+    server.start("--latest-app-version", "99.1")
+    page = _page(qtbot, db)
+    assert notice in page.status_text()  # the last-known versions, shown before any sync
+    _sync(qtbot, page)
+    assert "有新版本 99.1 可用" in page.result_label.text() and "有新版本 99.1 可用" in page.status_text()
+    assert notice not in page.status_text() and outbox_states(db).get("pending", 0) == 0
+    page.shutdown()
+
+
 def test_the_conflict_dialog_keeps_the_laptop_version(
     qtbot: QtBot,
     server: CountyServer,  # noqa: F811

@@ -7,6 +7,7 @@ Administration (villages, enrolment codes, answers) goes straight to the county 
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -86,7 +87,8 @@ class CountyServer:
         with session_scope(self.factory) as s:
             yield s
 
-    def start(self) -> CountyServer:
+    def start(self, *serve_args: str, env: dict[str, str] | None = None) -> CountyServer:
+        """Run ``serve`` (with ``serve_args`` added, and ``env`` added to the environment) until it answers."""
         log = (self.workdir / "server.log").open("ab")
         self.proc = subprocess.Popen(
             [
@@ -100,9 +102,11 @@ class CountyServer:
                 str(self.port),
                 "--log-level",
                 "warning",
+                *serve_args,
             ],
             stdout=log,
             stderr=log,
+            env={**os.environ, **env} if env else None,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -72,13 +72,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         bad = report.results.get("rejected", 0) + report.results.get("conflict", 0)
     finally:
         db.close()
-    return EXIT_INVALID if bad or report.mismatches else EXIT_OK
+    return EXIT_INVALID if bad or report.mismatches or report.update == "required" else EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Last sync, counts by state, and every record that needs a person."""
     from pensiondesk.sync.engine import CLOCK_WARNING_SECONDS, clock_warning, sync_state
     from pensiondesk.sync.outbox import counts_by_state, problems
+    from pensiondesk.sync.update import update_notice
 
     labels = {
         "pending": "待上传",
@@ -99,6 +100,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                 skew = state.clock_skew_seconds
                 if skew is not None and abs(skew) > CLOCK_WARNING_SECONDS:
                     print(f"注意：{clock_warning(skew)}")
+                notice = update_notice(s)
+                if notice:
+                    print(f"注意：{notice}")
             counts = counts_by_state(s)
             print("；".join(f"{labels[k]} {counts.get(k, 0)}" for k in labels))
             for row in problems(s):

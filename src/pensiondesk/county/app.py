@@ -39,6 +39,7 @@ from pensiondesk.county.store import (
     village_summary,
 )
 from pensiondesk.sync.protocol import (
+    APP_VERSION_HEADER,
     MAX_BATCH_RECORDS,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
@@ -133,8 +134,17 @@ def _check_version(version: int | None) -> None:
         )
 
 
-def create_app(url: str, *, initialise: bool = True) -> FastAPI:
-    """The API over the county database at ``url`` (migrated to head first unless ``initialise`` is false)."""
+def create_app(
+    url: str,
+    *,
+    initialise: bool = True,
+    min_app_version: str | None = None,
+    latest_app_version: str | None = None,
+) -> FastAPI:
+    """The API over the county database at ``url`` (migrated to head first unless ``initialise`` is false).
+
+    ``min_app_version`` / ``latest_app_version`` are announced in the handshake to laptops that understand them.
+    """
     engine = create_county_engine(url)
     if initialise:
         upgrade_database(engine)
@@ -207,12 +217,22 @@ def create_app(url: str, *, initialise: bool = True) -> FastAPI:
         with tx() as session:
             return admin.enrol_device(session, body)
 
-    @app.post("/v1/handshake", responses=ERRORS)
-    def handshake(body: HandshakeRequest, authorization: AuthHeader = None) -> HandshakeResponse:
-        """Versions, epoch, clock skew and limits."""
+    AppVersionsHeader = Annotated[str | None, Header(alias=APP_VERSION_HEADER)]
+
+    # ``exclude_none``: the optional app-version fields are left out, not sent as null, for the laptops of before
+    # them (their HandshakeResponse forbids unknown fields).
+    @app.post("/v1/handshake", responses=ERRORS, response_model_exclude_none=True)
+    def handshake(
+        body: HandshakeRequest, authorization: AuthHeader = None, app_versions: AppVersionsHeader = None
+    ) -> HandshakeResponse:
+        """Versions, epoch, clock skew and limits; the program versions for a client that understands them."""
         _check_version(body.protocol_version)
         with tx() as session:
-            return _handshake(session, body, authorization)
+            answer = _handshake(session, body, authorization)
+        if app_versions:
+            answer.min_app_version = min_app_version
+            answer.latest_app_version = latest_app_version
+        return answer
 
     def _handshake(session: Session, body: HandshakeRequest, authorization: str | None) -> HandshakeResponse:
         device = authenticate(session, bearer(authorization))

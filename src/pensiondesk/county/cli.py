@@ -56,7 +56,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from pensiondesk.county.app import create_app
 
     url = database_url(args.db)
-    app = create_app(url)
+    min_version = _app_version(args.min_app_version, "PENSIONDESK_MIN_APP_VERSION")
+    latest_version = _app_version(args.latest_app_version, "PENSIONDESK_LATEST_APP_VERSION")
+    app = create_app(url, min_app_version=min_version, latest_app_version=latest_version)
     ssl: dict[str, Any] = {}
     if args.ssl_certfile:
         ssl = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
@@ -72,6 +74,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         **ssl,
     )
     return EXIT_OK
+
+
+def _app_version(value: str | None, env: str) -> str | None:
+    """A program version for the handshake, from the option or else the environment; checked for its form."""
+    from pensiondesk.sync.update import parse_version
+
+    value = (value or os.environ.get(env) or "").strip() or None
+    if value is not None and parse_version(value) is None:
+        raise CountyCliError(f"版本号 {value} 的格式不对（应类似 0.2.0）")
+    return value
 
 
 def _safe(url: str) -> str:
@@ -272,6 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ssl-keyfile")
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="信任其 X-Forwarded-* 头的反向代理地址")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument(
+        "--min-app-version",
+        metavar="X",
+        help="村里电脑程序的最低版本：低于它的电脑不再同步，提示先升级（也可用 $PENSIONDESK_MIN_APP_VERSION）",
+    )
+    p.add_argument(
+        "--latest-app-version",
+        metavar="Y",
+        help="最新版本：低于它的电脑照常同步并提示有新版本（也可用 $PENSIONDESK_LATEST_APP_VERSION）",
+    )
     p = add("init", cmd_init, "创建或升级县级数据库")
     p.add_argument("--county-code")
     p.add_argument("--county-name")

@@ -421,6 +421,8 @@ class SyncPage(QWidget):
             text = self.tr("同步：上次 %s，待上传 %d 条") % (f"{ov.last_sync_at:%Y-%m-%d %H:%M}", ov.waiting)
         if ov.to_resolve:
             text += self.tr("，%d 条需处理") % ov.to_resolve
+        if ov.update_notice:
+            text += self.tr("。%s") % ov.update_notice
         return text
 
     def refresh(self, publish: bool = True) -> None:
@@ -554,7 +556,7 @@ class SyncPage(QWidget):
         elif outcome.report is not None:
             report = outcome.report
             self.message_label.setText(report.text())
-            if report.error and not quiet:
+            if (report.error or report.update == "required") and not quiet:
                 self._tell(QMessageBox.Icon.Warning, report.text())
         self.refresh()
         self.sync_finished.emit(outcome)

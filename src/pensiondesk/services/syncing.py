@@ -25,6 +25,7 @@ from pensiondesk.sync import outbox
 from pensiondesk.sync.batchfile import BatchFileError, export_batch, import_ack
 from pensiondesk.sync.client import SyncError
 from pensiondesk.sync.engine import CLOCK_WARNING_SECONDS, SyncReport, clock_warning, enroll, sync_state
+from pensiondesk.sync.update import update_notice
 from pensiondesk.sync.worker import Outcome, SyncWorker
 
 __all__ = [
@@ -148,6 +149,8 @@ class SyncOverview:
     last_result: str | None = None
     clock_warning: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    #: 请先升级… / 有新版本… from the county's last handshake, against this program (shown offline too).
+    update_notice: str | None = None
 
     @property
     def waiting(self) -> int:
@@ -178,6 +181,7 @@ def overview(session: Session) -> SyncOverview:
         last_result=state.last_result,
         clock_warning=clock_warning(skew) if skew is not None and abs(skew) > CLOCK_WARNING_SECONDS else None,
         counts=counts,
+        update_notice=update_notice(session),
     )
 
 

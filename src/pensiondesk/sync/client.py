@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from pensiondesk import __version__
 from pensiondesk.sync.protocol import (
+    APP_VERSION_HEADER,
     PROTOCOL_VERSION,
     EnrolRequest,
     EnrolResponse,
@@ -106,7 +107,13 @@ class SyncClient:
         body = HandshakeRequest(
             protocol_version=PROTOCOL_VERSION, client_time=datetime.now(UTC), app_version=__version__
         )
-        return self._call("POST", "/v1/handshake", HandshakeResponse, json=body.model_dump(mode="json"))
+        return self._call(
+            "POST",
+            "/v1/handshake",
+            HandshakeResponse,
+            json=body.model_dump(mode="json"),
+            headers={APP_VERSION_HEADER: "1"},
+        )
 
     def push(self, request: PushRequest) -> PushResponse:
         """Send a batch; safe to repeat (same batch ID → same stored answer)."""
@@ -142,9 +149,8 @@ class SyncClient:
 
     def _once(self, method: str, path: str, model: type[T], **kwargs: Any) -> T:
         try:
-            response = self.http.request(
-                method, self.base_url + path, headers=self._headers(), timeout=self.timeout, **kwargs
-            )
+            headers = self._headers() | kwargs.pop("headers", {})
+            response = self.http.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
         except requests.Timeout as exc:
             raise SyncNetworkError("连接县级服务器超时，稍后会自动重试。", retryable=True, code="timeout") from exc
         except requests.RequestException as exc:

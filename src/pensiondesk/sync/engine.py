@@ -25,6 +25,7 @@ from pensiondesk.sync.apply import apply_page
 from pensiondesk.sync.client import SyncClient, SyncError
 from pensiondesk.sync.protocol import PROTOCOL_VERSION, PushRequest, SummaryResponse, record_digest
 from pensiondesk.sync.signing import new_private_key, public_key
+from pensiondesk.sync.update import UpdateNeed, remember_versions, update_message, update_need
 
 PRIVATE_KEY_SETTING = "sync_private_key"
 SERVER_KEY_SETTING = "sync_server_public_key"
@@ -54,11 +55,23 @@ class SyncReport:
     clock_skew_seconds: int | None = None
     mismatches: list[str] = field(default_factory=list)
     error: str | None = None
+    #: ``"required"``: below the county's minimum version, nothing was sent or received; ``"available"``: synced,
+    #: and a newer version exists. The versions are what the county's handshake announced.
+    update: UpdateNeed | None = None
+    min_app_version: str | None = None
+    latest_app_version: str | None = None
+
+    @property
+    def update_text(self) -> str | None:
+        """The update notice, if any."""
+        return update_message(self.update, self.min_app_version, self.latest_app_version)
 
     def text(self) -> str:
         """One line of plain Chinese."""
         if self.error:
             return f"同步未完成：{self.error}"
+        if self.update == "required":
+            return f"同步未进行：{self.update_text}。待上传的记录都保存在本机，升级后会自动上传"
         parts = [f"上传 {sum(self.results.values())} 条"]
         bad = self.results.get("rejected", 0) + self.results.get("conflict", 0)
         if bad:
@@ -68,7 +81,10 @@ class SyncReport:
             parts.append(f"核对发现 {len(self.mismatches)} 处不一致")
         if self.clock_skew_seconds is not None and abs(self.clock_skew_seconds) > CLOCK_WARNING_SECONDS:
             parts.append(clock_warning(self.clock_skew_seconds))
-        return "同步完成：" + "，".join(parts)
+        text = "同步完成：" + "，".join(parts)
+        if self.update == "available":
+            text += f"。{self.update_text}"
+        return text
 
 
 def clock_warning(skew: int) -> str:
@@ -151,15 +167,28 @@ def client_for(db: Database, **kwargs: Any) -> SyncClient:
 
 
 def run_sync(db: Database, client: SyncClient, *, pull_limit: int = 500, check: bool = True) -> SyncReport:
-    """Handshake, push until the outbox is empty, pull until caught up, compare; raises :class:`SyncError`."""
+    """Handshake, push until the outbox is empty, pull until caught up, compare; raises :class:`SyncError`.
+
+    When the county asks for a newer program than this one (``min_app_version``), nothing is pushed or pulled:
+    the report says ``update="required"`` and every outbox row stays as it was, to be sent after the update.
+    """
     report = SyncReport()
     hello = client.handshake()
     report.clock_skew_seconds = hello.clock_skew_seconds
+    report.min_app_version = hello.min_app_version
+    report.latest_app_version = hello.latest_app_version
+    report.update = update_need(hello.min_app_version, hello.latest_app_version)
     with db.session(immediate=True) as session:
         state = sync_state(session)
         if state is None:
             raise NotEnrolled()
         state.clock_skew_seconds = hello.clock_skew_seconds
+        remember_versions(session, hello.min_app_version, hello.latest_app_version)
+        if report.update == "required":
+            # Stop before anything changes: no epoch restart, no push, no pull (an old program must not apply
+            # data it may not understand). The outbox is untouched.
+            state.last_result = report.text()[:500]
+            return report
         if state.server_epoch and state.server_epoch != hello.server_epoch:
             report.epoch_restarted = outbox.restart_for_new_epoch(session)
             state.pull_cursor = 0

@@ -35,6 +35,11 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 #: The largest pull page a client may ask for.
 MAX_PULL_LIMIT = 1000
 
+#: Request header by which a client says it understands the app-version fields of the handshake answer.
+#: ``HandshakeResponse`` of clients before this feature forbids unknown fields, so a server sends
+#: ``min_app_version`` / ``latest_app_version`` only to a client that sends this header (old servers ignore it).
+APP_VERSION_HEADER = "PensionDesk-App-Versions"
+
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 
@@ -147,7 +152,12 @@ class HandshakeRequest(_Message):
 
 
 class HandshakeResponse(_Message):
-    """The server's supported range, epoch, time and limits; ``clock_skew_seconds`` = client − server."""
+    """The server's supported range, epoch, time and limits; ``clock_skew_seconds`` = client − server.
+
+    Unknown fields are ignored (unlike the other messages) so that a later server may add optional fields.
+    """
+
+    model_config = ConfigDict(extra="ignore", str_max_length=200_000)
 
     protocol_min: int
     protocol_max: int
@@ -160,6 +170,10 @@ class HandshakeResponse(_Message):
     village_code: str
     max_batch_records: int
     max_body_bytes: int
+    #: Optional (sent only to clients that send ``APP_VERSION_HEADER``; absent when the county set none):
+    #: a laptop below ``min_app_version`` must update before it syncs; below ``latest_app_version`` it may.
+    min_app_version: str | None = Field(default=None, max_length=40)
+    latest_app_version: str | None = Field(default=None, max_length=40)
 
 
 class PushRecord(_Message):
