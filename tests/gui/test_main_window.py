@@ -228,28 +228,6 @@ def test_the_daily_backup_is_made_off_the_gui_thread_once_a_day(
     assert window.statusBar().currentMessage() == ""
 
 
-def test_f1_opens_the_manual(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pensiondesk.gui.qt import QDesktopServices, QUrl
-
-    opened: list[Path] = []
-
-    def open_url(url: QUrl) -> bool:
-        opened.append(Path(url.toLocalFile()))
-        return True
-
-    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
-    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "帮助(&H)")
-    entries = {a.text(): a.shortcut().toString() for a in help_menu.actions() if not a.isSeparator()}
-    assert entries["使用手册(&M)…"] == "F1"
-
-    qtbot.keyClick(window.person_page.search_box, Qt.Key.Key_F1)
-    window.manual_action.trigger()  # the menu entry does the same
-    assert len(opened) == 2 and opened[0] == opened[1]
-    assert opened[0].name == "manual.zh.md" and opened[0].is_file()
-    assert "城乡居保村级工作台" in opened[0].read_text(encoding="utf-8")
-    assert "已打开使用手册" in window.statusBar().currentMessage()
-
-
 def test_a_missing_manual_says_where_to_find_it(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -257,10 +235,11 @@ def test_a_missing_manual_says_where_to_find_it(
     from pensiondesk.gui.qt import QDesktopServices, QMessageBox
 
     shown: list[str] = []
-    monkeypatch.setattr(main_window, "manual_candidates", lambda: [tmp_path / "docs" / "manual.zh.md"])
+    monkeypatch.setattr(main_window, "manual_candidates", lambda name="": [tmp_path / "docs" / "manual.zh.md"])
     monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *_args: shown.append(text))
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: pytest.fail("nothing to open"))
     assert not window.open_manual()
+    assert window.manual_viewer is None
     assert len(shown) == 1 and "没有找到使用手册" in shown[0] and "docs 文件夹" in shown[0]
     assert str(tmp_path / "docs" / "manual.zh.md") in shown[0]
 

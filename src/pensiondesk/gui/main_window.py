@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pensiondesk import __version__
 from pensiondesk.gui.person_model import Column, PersonTableModel, SessionFactory
@@ -54,6 +55,9 @@ from pensiondesk.gui.qt import (
 )
 from pensiondesk.services.roster import count_persons, village_summary
 
+if TYPE_CHECKING:
+    from pensiondesk.gui.manual_viewer import ManualViewer
+
 __all__ = [
     "MANUAL_FILE",
     "PRODUCT_NAME",
@@ -62,6 +66,7 @@ __all__ = [
     "PersonPage",
     "PlaceholderPage",
     "manual_candidates",
+    "manual_language",
     "manual_path",
 ]
 
@@ -268,7 +273,7 @@ class PlaceholderPage(QWidget):
         layout.addStretch(1)
 
 
-def manual_candidates() -> list[Path]:
+def manual_candidates(file_name: str = MANUAL_FILE) -> list[Path]:
     """Where the manual may be: ``docs/`` beside the resources in use, in a PyInstaller bundle, in a checkout."""
     import sys
 
@@ -283,14 +288,35 @@ def manual_candidates() -> list[Path]:
     folders.append(Path(__file__).resolve().parents[3] / "docs")  # src/pensiondesk/gui/ → the repository root
     unique: list[Path] = []
     for folder in folders:
-        if folder / MANUAL_FILE not in unique:
-            unique.append(folder / MANUAL_FILE)
+        if folder / file_name not in unique:
+            unique.append(folder / file_name)
     return unique
 
 
-def manual_path() -> Path | None:
-    """The manual file of this copy of the program, or ``None`` when it was not installed with it."""
-    return next((path for path in manual_candidates() if path.is_file()), None)
+def manual_language() -> str:
+    """``"en"`` when the program speaks English (设置 → 界面语言), else ``"zh"``: which manual F1 shows."""
+    from pensiondesk.services import settings
+
+    getter = getattr(settings, "ui_language", None) or getattr(settings, "language", None)
+    if not callable(getter):
+        return "zh"
+    try:
+        value = getter()
+    except Exception:  # an unreadable setting means the default language, never a failed F1
+        return "zh"
+    text = str(getattr(value, "value", value)).lower()
+    return "en" if text.startswith("en") else "zh"
+
+
+def manual_path(language: str | None = None) -> Path | None:
+    """The manual file of this copy of the program in ``language`` (the Chinese one when there is no other),
+    or ``None`` when it was not installed with it."""
+    names = [f"manual.{language}.md", MANUAL_FILE] if language and language != "zh" else [MANUAL_FILE]
+    for name in names:
+        found = next((path for path in manual_candidates(name) if path.is_file()), None)
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -350,6 +376,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._session_factory = session_factory
         self._db_path = Path(db_path)
+        #: The manual's window (帮助 → 使用手册, F1), made the first time it is asked for.
+        self.manual_viewer: ManualViewer | None = None
 
         with session_factory() as session:
             place = village_summary(session)
@@ -630,14 +658,14 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(text)
 
     def open_manual(self) -> bool:
-        """F1: open the manual (docs/manual.zh.md) in the program the computer uses for such files.
+        """F1: show the manual (docs/manual.zh.md, or manual.en.md in English) in the program's own viewer.
 
-        When the file is missing, or nothing on this computer can open it, a message says where the manual is to
-        be found. Returns whether the manual was handed to another program.
+        A Windows computer has no program for ``.md`` files, so the manual is never handed to another program.
+        When the file is missing, a message says where the manual is to be found. Returns whether it is shown.
         """
-        from pensiondesk.gui.qt import QDesktopServices, QUrl
+        from pensiondesk.gui.manual_viewer import ManualViewer
 
-        path = manual_path()
+        path = manual_path(manual_language())
         if path is None:
             QMessageBox.information(
                 self,
@@ -650,15 +678,17 @@ class MainWindow(QMainWindow):
                 % (MANUAL_FILE, "\n".join(str(candidate) for candidate in manual_candidates())),
             )
             return False
-        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.statusBar().showMessage(self.tr("已打开使用手册：%s") % path, 10_000)
-            return True
-        QMessageBox.information(
-            self,
-            self.tr("使用手册"),
-            self.tr("这台电脑上没有能打开使用手册的程序。\n\n使用手册在：\n%s\n\n可以用记事本或浏览器打开它。") % path,
-        )
-        return False
+        viewer = self.manual_viewer
+        if viewer is None or viewer.path != path:
+            if viewer is not None:
+                viewer.deleteLater()
+            with _busy_cursor():
+                viewer = ManualViewer(path, self)
+            self.manual_viewer = viewer
+        viewer.show()
+        viewer.raise_()
+        viewer.activateWindow()
+        return True
 
     def show_about(self) -> None:
         QMessageBox.about(
