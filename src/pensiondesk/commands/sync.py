@@ -77,6 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Last sync, counts by state, and every record that needs a person."""
+    from pensiondesk.sync.audit_head import audit_warning
     from pensiondesk.sync.engine import CLOCK_WARNING_SECONDS, clock_warning, sync_state
     from pensiondesk.sync.outbox import counts_by_state, problems
     from pensiondesk.sync.update import update_notice
@@ -103,6 +104,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                 notice = update_notice(s)
                 if notice:
                     print(f"注意：{notice}")
+                audit = audit_warning(s)
+                if audit:
+                    print(f"警告：{audit}")
             counts = counts_by_state(s)
             print("；".join(f"{labels[k]} {counts.get(k, 0)}" for k in labels))
             for row in problems(s):

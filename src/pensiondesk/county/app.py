@@ -2,7 +2,8 @@
 
 Endpoints (all JSON; the schemas are ``pensiondesk.sync.protocol``; OpenAPI at ``/openapi.json``, docs at
 ``/docs``): ``GET /v1/health``, ``POST /v1/enrol``, ``POST /v1/handshake``, ``POST /v1/push``,
-``GET /v1/pull?since=&limit=``, ``GET /v1/summary``. Every call but health and enrol needs
+``GET /v1/pull?since=&limit=``, ``GET /v1/summary``, ``POST /v1/audit-head`` (only for clients that sent
+``PensionDesk-Audit-Head`` in the handshake). Every call but health and enrol needs
 ``Authorization: Bearer <device token>`` and is scoped to that device's village.
 
 Errors are always ``ErrorBody`` JSON with a stable ``code`` and a Chinese ``message``: 400/422 malformed input,
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pensiondesk import __version__
 from pensiondesk.county import admin
+from pensiondesk.county.audit import check_audit_head, checkpoints_for
 from pensiondesk.county.store import (
     SyncRefused,
     authenticate,
@@ -40,11 +42,14 @@ from pensiondesk.county.store import (
 )
 from pensiondesk.sync.protocol import (
     APP_VERSION_HEADER,
+    AUDIT_HEAD_HEADER,
     MAX_BATCH_RECORDS,
     MAX_BODY_BYTES,
     MAX_PULL_LIMIT,
     PROTOCOL_MAX,
     PROTOCOL_MIN,
+    AuditHeadAnswer,
+    AuditHeadReport,
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
@@ -218,17 +223,24 @@ def create_app(
             return admin.enrol_device(session, body)
 
     AppVersionsHeader = Annotated[str | None, Header(alias=APP_VERSION_HEADER)]
+    AuditHeadHeader = Annotated[str | None, Header(alias=AUDIT_HEAD_HEADER)]
 
     # ``exclude_none``: the optional app-version fields are left out, not sent as null, for the laptops of before
     # them (their HandshakeResponse forbids unknown fields).
     @app.post("/v1/handshake", responses=ERRORS, response_model_exclude_none=True)
     def handshake(
-        body: HandshakeRequest, authorization: AuthHeader = None, app_versions: AppVersionsHeader = None
+        body: HandshakeRequest,
+        authorization: AuthHeader = None,
+        app_versions: AppVersionsHeader = None,
+        audit_head: AuditHeadHeader = None,
     ) -> HandshakeResponse:
-        """Versions, epoch, clock skew and limits; the program versions for a client that understands them."""
+        """Versions, epoch, clock skew and limits; the program versions and the audit checkpoints for a client
+        that understands them."""
         _check_version(body.protocol_version)
         with tx() as session:
             answer = _handshake(session, body, authorization)
+            if audit_head:
+                answer.audit_checkpoints = checkpoints_for(session, authenticate(session, bearer(authorization)))
         if app_versions:
             answer.min_app_version = min_app_version
             answer.latest_app_version = latest_app_version
@@ -260,6 +272,13 @@ def create_app(
         with tx() as session:
             device = authenticate(session, bearer(authorization))
             return push_batch(session, device, body)
+
+    @app.post("/v1/audit-head", responses=ERRORS)
+    def audit_head(body: AuditHeadReport, authorization: AuthHeader = None) -> AuditHeadAnswer:
+        """Compare the laptop's audit chain head with the heads the county saw; record an alert if it does not hold."""
+        with tx() as session:
+            device = authenticate(session, bearer(authorization))
+            return check_audit_head(session, device, body)
 
     @app.get("/v1/pull", responses=ERRORS)
     def pull(

@@ -19,6 +19,7 @@ from typing import Any
 from pensiondesk import __version__
 
 EXIT_OK = 0
+EXIT_FOUND = 1  # audit-alerts: there are open alerts
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
@@ -135,13 +136,39 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
 
 def cmd_devices(args: argparse.Namespace) -> int:
     from pensiondesk.county import admin
+    from pensiondesk.county.audit import open_alerts
 
     with _session(args) as s:
         for d in admin.list_devices(s):
             state = f"已撤销 {d.revoked_at:%Y-%m-%d}" if d.revoked_at else "有效"
             seen = f"{d.last_seen_at:%Y-%m-%d %H:%M}" if d.last_seen_at else "从未同步"
-            print(f"{d.id}\t{d.village_code}\t{d.name}\t{state}\t最近同步 {seen}")
+            alerts = open_alerts(s, d.id)
+            flag = f"\t审计提醒 {alerts} 条未处理（pensiondesk-county audit-alerts）" if alerts else ""
+            print(f"{d.id}\t{d.village_code}\t{d.name}\t{state}\t最近同步 {seen}{flag}")
     return EXIT_OK
+
+
+def cmd_audit_alerts(args: argparse.Namespace) -> int:
+    """List audit alerts (open ones unless --all), or close one with --resolve."""
+    from pensiondesk.county.audit import KIND_LABELS, list_alerts, resolve_alert
+
+    with _session(args) as s:
+        if args.resolve is not None:
+            alert = resolve_alert(s, args.resolve, args.by, args.note or "")
+            print(f"已关闭审计提醒 {alert.id}（设备 {alert.device_id}）；该电脑下次同步后不再显示警告")
+            return EXIT_OK
+        rows = list_alerts(s, include_resolved=args.all, village_code=args.village)
+        if not rows:
+            print("没有未处理的审计提醒" if not args.all else "没有审计提醒")
+            return EXIT_OK
+        for a in rows:
+            state = f"已处理（{a.resolved_by}：{a.resolution or ''}）" if a.resolved_at else "未处理"
+            via = "U盘文件" if a.via_file else "网络同步"
+            print(
+                f"{a.id}\t{a.at:%Y-%m-%d %H:%M}\t{a.village_code}\t设备 {a.device_id}\t"
+                f"{KIND_LABELS.get(a.kind, a.kind)}\t{via}\t{state}\t{a.detail}"
+            )
+        return EXIT_FOUND if any(a.resolved_at is None for a in rows) else EXIT_OK
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -308,6 +335,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("village", help="村编码")
     p.add_argument("--days", type=int, default=14)
     add("devices", cmd_devices, "列出已登记的设备")
+    p = add(
+        "audit-alerts",
+        cmd_audit_alerts,
+        "审计日志异常提醒：村里电脑的操作日志被改动、删除或回退（有未处理的提醒时退出码为 1）",
+    )
+    p.add_argument("--all", action="store_true", help="也列出已处理的")
+    p.add_argument("--village", help="只看某村")
+    p.add_argument("--resolve", type=int, metavar="ID", help="核实后关闭编号为 ID 的提醒")
+    p.add_argument("--by", default="county", help="处理人")
+    p.add_argument("--note", help="处理说明")
     p = add("revoke-device", cmd_revoke, "撤销一台设备的同步授权")
     p.add_argument("device_id")
     add("new-epoch", cmd_new_epoch, "从备份恢复数据库后运行：开始新的数据版本")

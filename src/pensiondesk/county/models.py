@@ -267,3 +267,42 @@ class SecurityEvent(Base):
     village_code: Mapped[str | None] = mapped_column(String(12))
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(String(1000))
+
+
+class AuditHeadRow(Base):
+    """A head of a device's audit chain (审计链头) as the county saw it: the chain hash at ``seq``.
+
+    Kept per device, newest last. After an alert the device's earlier heads are marked ``superseded`` (kept for the
+    record) so that later syncs are compared with the chain as it now is and the same event is not reported again.
+    """
+
+    __tablename__ = "audit_head"
+    __table_args__ = (Index("ix_audit_head_device_seq", "device_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    via_file: Mapped[bool] = mapped_column(Boolean, default=False)
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditAlert(Base):
+    """审计日志异常提醒: a device's audit chain no longer matches what the county saw (edited, deleted, rolled back).
+
+    Open until an administrator closes it (``pensiondesk-county audit-alerts --resolve ID``); while open, the laptop
+    shows a warning on its 同步 page.
+    """
+
+    __tablename__ = "audit_alert"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
+    village_code: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(16))  # tampered | rolled_back
+    detail: Mapped[str] = mapped_column(String(1000))
+    via_file: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolution: Mapped[str | None] = mapped_column(String(500))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +27,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+
+from pensiondesk.resources import shipped_dir_candidates
 
 #: Environment variable naming a ``migrations`` directory to use instead of the built-in one.
 MIGRATIONS_ENV_VAR = "PENSIONDESK_MIGRATIONS"
@@ -41,17 +42,14 @@ def _candidate_dirs() -> Iterator[Path]:
     override = os.environ.get(MIGRATIONS_ENV_VAR)
     if override:
         yield Path(override)
-    # Source checkout / editable install: <repo>/src/pensiondesk/store/migrate.py → <repo>/migrations.
-    yield Path(__file__).resolve().parents[3] / "migrations"
-    bundle = getattr(sys, "_MEIPASS", None)  # PyInstaller unpacks data files here
-    if bundle:
-        yield Path(bundle) / "migrations"
+    yield from shipped_dir_candidates("migrations")
 
 
 def migrations_dir() -> Path:
     """The Alembic script directory (the one holding ``env.py``).
 
-    An explicit ``PENSIONDESK_MIGRATIONS`` wins; then the source checkout; then a PyInstaller bundle.
+    An explicit ``PENSIONDESK_MIGRATIONS`` wins; then a PyInstaller bundle, the installed package (a wheel) and the
+    source checkout (:func:`pensiondesk.resources.shipped_dir_candidates`).
     """
     tried = []
     for candidate in _candidate_dirs():

@@ -21,7 +21,10 @@ from pydantic import BaseModel, ValidationError
 from pensiondesk import __version__
 from pensiondesk.sync.protocol import (
     APP_VERSION_HEADER,
+    AUDIT_HEAD_HEADER,
     PROTOCOL_VERSION,
+    AuditHeadAnswer,
+    AuditHeadReport,
     EnrolRequest,
     EnrolResponse,
     HandshakeRequest,
@@ -112,12 +115,16 @@ class SyncClient:
             "/v1/handshake",
             HandshakeResponse,
             json=body.model_dump(mode="json"),
-            headers={APP_VERSION_HEADER: "1"},
+            headers={APP_VERSION_HEADER: "1", AUDIT_HEAD_HEADER: "1"},
         )
 
     def push(self, request: PushRequest) -> PushResponse:
         """Send a batch; safe to repeat (same batch ID → same stored answer)."""
         return self._call("POST", "/v1/push", PushResponse, data=request.model_dump_json().encode("utf-8"))
+
+    def audit_head(self, report: AuditHeadReport) -> AuditHeadAnswer:
+        """Report the audit chain head; only to a server whose handshake announced ``audit_checkpoints``."""
+        return self._call("POST", "/v1/audit-head", AuditHeadAnswer, data=report.model_dump_json().encode("utf-8"))
 
     def pull(self, since: int, limit: int = 500) -> PullResponse:
         """A page of county changes after ``since``."""

@@ -22,6 +22,7 @@ from pensiondesk.store.db import Database
 from pensiondesk.store.models import County, OutboxEntry, Setting, SyncState, Township, Village, utcnow
 from pensiondesk.sync import outbox
 from pensiondesk.sync.apply import apply_page
+from pensiondesk.sync.audit_head import chain_report, remember_verdict, warning_text
 from pensiondesk.sync.client import SyncClient, SyncError
 from pensiondesk.sync.protocol import PROTOCOL_VERSION, PushRequest, SummaryResponse, record_digest
 from pensiondesk.sync.signing import new_private_key, public_key
@@ -60,6 +61,8 @@ class SyncReport:
     update: UpdateNeed | None = None
     min_app_version: str | None = None
     latest_app_version: str | None = None
+    #: The county's warning about this laptop's audit trail (edited, deleted, rolled back), if any.
+    audit_warning: str | None = None
 
     @property
     def update_text(self) -> str | None:
@@ -84,6 +87,8 @@ class SyncReport:
         text = "同步完成：" + "，".join(parts)
         if self.update == "available":
             text += f"。{self.update_text}"
+        if self.audit_warning:
+            text += f"。注意：{self.audit_warning}"
         return text
 
 
@@ -194,6 +199,8 @@ def run_sync(db: Database, client: SyncClient, *, pull_limit: int = 500, check: 
             state.pull_cursor = 0
         state.server_epoch = hello.server_epoch
         epoch = hello.server_epoch
+    if hello.audit_checkpoints is not None:  # a county that checks audit chain heads (old ones do not)
+        report.audit_warning = report_audit_head(db, client, hello.audit_checkpoints)
     while True:
         with db.session(immediate=True) as session:
             batch = outbox.claim_batch(session, max_records=hello.max_batch_records, max_bytes=hello.max_body_bytes)
@@ -231,6 +238,16 @@ def run_sync(db: Database, client: SyncClient, *, pull_limit: int = 500, check: 
         state.last_sync_at = utcnow()
         state.last_result = report.text()[:500]
     return report
+
+
+def report_audit_head(db: Database, client: SyncClient, checkpoints: list[int]) -> str | None:
+    """Send the recomputed audit chain head, keep the county's verdict; returns the warning to show, if any."""
+    with db.session() as session:
+        head = chain_report(session, checkpoints)
+    answer = client.audit_head(head)
+    with db.session(immediate=True) as session:
+        remember_verdict(session, answer)
+    return warning_text(answer.status.value, answer.message, answer.alerts_open)
 
 
 def local_summary(session: Session) -> dict[str, tuple[int, str]]:

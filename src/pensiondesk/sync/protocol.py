@@ -39,6 +39,13 @@ MAX_PULL_LIMIT = 1000
 #: ``HandshakeResponse`` of clients before this feature forbids unknown fields, so a server sends
 #: ``min_app_version`` / ``latest_app_version`` only to a client that sends this header (old servers ignore it).
 APP_VERSION_HEADER = "PensionDesk-App-Versions"
+#: Request header by which a client says it reports its audit chain head (审计链头). A server that understands it
+#: adds ``audit_checkpoints`` to the handshake answer, and only then does the client call ``POST /v1/audit-head``;
+#: old servers ignore the header and never get the call, old clients never send it.
+AUDIT_HEAD_HEADER = "PensionDesk-Audit-Head"
+
+#: The most audit checkpoints the county asks for (its newest heads of one device).
+AUDIT_MAX_CHECKPOINTS = 32
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
@@ -174,6 +181,50 @@ class HandshakeResponse(_Message):
     #: a laptop below ``min_app_version`` must update before it syncs; below ``latest_app_version`` it may.
     min_app_version: str | None = Field(default=None, max_length=40)
     latest_app_version: str | None = Field(default=None, max_length=40)
+    #: Optional (sent only to clients that send ``AUDIT_HEAD_HEADER``): the audit ``seq`` numbers at which the
+    #: county holds this device's chain hashes; the client answers with its recomputed hash at each of them.
+    audit_checkpoints: list[int] | None = Field(default=None, max_length=AUDIT_MAX_CHECKPOINTS)
+
+
+class AuditCheckpoint(_Message):
+    """The laptop's chain hash at one ``seq`` (after every entry with a number up to it); "" for an empty chain."""
+
+    seq: int = Field(ge=0)
+    hash: str = Field(max_length=64)
+
+
+class AuditHeadReport(_Message):
+    """The laptop's audit chain (审计链) as recomputed from its current log (docs/sync-protocol.md, 审计链头).
+
+    ``head_seq``/``head_hash``: the newest entry and the chain hash there (0 and "" for an empty log);
+    ``checkpoints``: the hash at each seq the county asked for (the heads it saw before), so that an edit or a
+    deletion of history the county has already seen shows up; ``broken_seq``: the first entry whose stored hash
+    does not match the recomputed one (the laptop's own ``audit verify``), ``None`` when the chain holds.
+    """
+
+    head_seq: int = Field(ge=0)
+    head_hash: str = Field(max_length=64)
+    count: int = Field(ge=0)
+    checkpoints: list[AuditCheckpoint] = Field(default_factory=list, max_length=AUDIT_MAX_CHECKPOINTS)
+    broken_seq: int | None = Field(default=None, ge=0)
+
+
+class AuditStatus(StrEnum):
+    """The county's verdict on a reported audit chain."""
+
+    OK = "ok"  # continues every head the county saw
+    ROLLED_BACK = "rolled_back"  # a prefix of what the county saw: newest entries gone (restore from backup?)
+    TAMPERED = "tampered"  # history the county saw was changed, or the laptop's own chain is broken
+
+
+class AuditHeadAnswer(_Message):
+    """The county's verdict; ``alerts_open`` counts this device's alerts not yet closed by the county."""
+
+    status: AuditStatus
+    message: str
+    alerts_open: int = 0
+    #: The seqs to report hashes for next time (also what a USB file should cover).
+    checkpoints: list[int] = Field(default_factory=list, max_length=AUDIT_MAX_CHECKPOINTS)
 
 
 class PushRecord(_Message):
