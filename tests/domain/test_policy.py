@@ -425,3 +425,19 @@ def test_resources_in_the_source_checkout(monkeypatch: pytest.MonkeyPatch) -> No
     repo_root = Path(__file__).resolve().parents[2]
     assert resource_path("policy", "README.md") == repo_root / "resources" / "policy" / "README.md"
     assert resource_path("policy", "README.md").is_file()
+
+
+def test_shipped_folders_are_looked_for_in_the_bundle_then_the_package_then_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One search order for resources/, migrations/ and forms_templates/ (tests/installer/test_wheel.py installs)."""
+    import pensiondesk
+    from pensiondesk.resources import shipped_dir_candidates
+
+    package = Path(pensiondesk.__file__).resolve().parent
+    repo_root = Path(__file__).resolve().parents[2]
+    monkeypatch.delattr(sys, "_MEIPASS", raising=False)
+    assert shipped_dir_candidates("migrations") == [package / "_data" / "migrations", repo_root / "migrations"]
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert shipped_dir_candidates("forms_templates")[0] == tmp_path / "forms_templates"
+    assert not (package / "_data").exists()  # a checkout never has one: it would shadow the checkout's folders

@@ -34,7 +34,6 @@ name, an emoji) before it would print as an empty box.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,7 +51,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
-from pensiondesk.resources import resource_path
+from pensiondesk.resources import resource_path, shipped_dir_candidates
 
 __all__ = [
     "A4_LANDSCAPE",
@@ -156,7 +155,8 @@ def forms_templates_dir() -> Path:
     """The ``forms_templates/`` directory in use, the first of:
 
     ``$PENSIONDESK_FORMS_TEMPLATES``; ``forms_templates`` in the data folder, where a county's adapted copy lives
-    (an upgrade of the program replaces the installed folder, never the data folder); the bundle's; the checkout's.
+    (an upgrade of the program replaces the installed folder, never the data folder); the bundle's, the installed
+    package's (a wheel) or the checkout's (:func:`pensiondesk.resources.shipped_dir_candidates`).
     """
     override = os.environ.get(FORMS_TEMPLATES_ENV_VAR)
     if override:
@@ -166,10 +166,7 @@ def forms_templates_dir() -> Path:
     county_copy = data_dir() / "forms_templates"
     if county_copy.is_dir():
         return county_copy
-    bundle = getattr(sys, "_MEIPASS", None)
-    candidates = [Path(bundle) / "forms_templates"] if bundle else []
-    here = Path(__file__).resolve()
-    candidates += [here.parents[3] / "forms_templates", here.parents[1] / "forms_templates"]
+    candidates = shipped_dir_candidates("forms_templates")
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
