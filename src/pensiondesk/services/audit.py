@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from pensiondesk.services.recording import verify_audit_chain
+from pensiondesk.store import cipher
 from pensiondesk.store.errors import DatabaseNotFound, DatabaseUnreadable, StoreError, translate_operational_error
 from pensiondesk.store.models import AuditEntry
 
@@ -131,14 +132,17 @@ def check_audit_chain(session: Session) -> AuditCheck:
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
-    """A plain ``sqlite3`` connection that can neither write to ``path`` nor create it."""
-    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+    """A connection that can neither write to ``path`` nor create it (keyed when the file is encrypted)."""
+    connection: sqlite3.Connection = cipher.connect(path, read_only=True, timeout=5)
+    return connection
 
 
 @contextmanager
 def read_only_session(path: Path) -> Iterator[Session]:
     """An ORM session on ``path`` opened read-only (for checking files, including backups, without changing them)."""
-    engine = create_engine("sqlite://", creator=lambda: read_only_connection(path))
+    engine = create_engine(
+        "sqlite://", creator=lambda: read_only_connection(path), module=cipher.dbapi_module(path)
+    )
     try:
         with Session(engine) as session:
             yield session

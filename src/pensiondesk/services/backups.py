@@ -38,6 +38,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from pensiondesk.services.audit import AuditCheck, local_time, read_only_connection, verify_audit_file
+from pensiondesk.store import cipher
 from pensiondesk.store.db import BACKUP_DIR_NAME, backup_database, schema_status
 from pensiondesk.store.errors import (
     BackupFailed,
@@ -279,6 +280,7 @@ def rotate_backups(
         for old in sorted(infos, key=_order_key, reverse=True)[keep:]:
             with contextlib.suppress(FileNotFoundError):
                 old.path.unlink()
+                cipher.remove_key_file(old.path)  # an encrypted backup's copy of the key file goes with it
                 deleted.append(old.path)
     return sorted(deleted)
 
@@ -347,6 +349,13 @@ def check_backup(backup_path: Path | str) -> BackupCheck:
         raise _rejected(path, "找不到这个文件。")
     try:
         status = schema_status(path)
+    except cipher.DatabaseEncrypted as exc:
+        raise _rejected(
+            path,
+            "这个备份是加密的，而当前登录的数据库的密钥打不开它（它属于另一个数据库）。"
+            "请用这个备份当时的用户名和密码登录后再恢复。",
+            exc.detail,
+        ) from exc
     except StoreError as exc:
         raise _rejected(path, _DAMAGED, exc.detail) from exc
     if status == "missing":
@@ -362,7 +371,7 @@ def check_backup(backup_path: Path | str) -> BackupCheck:
             revision = str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
         finally:
             connection.close()
-    except sqlite3.Error as exc:
+    except cipher.DRIVER_ERRORS as exc:
         raise _rejected(path, _DAMAGED, f"{type(exc).__name__}: {exc}") from exc
     if problems != ["ok"]:
         raise _rejected(path, "备份文件已损坏（数据库完整性检查未通过）。" + _TRY_ANOTHER, "; ".join(problems[:5]))
@@ -371,7 +380,7 @@ def check_backup(backup_path: Path | str) -> BackupCheck:
         persons, village_id = _facts(path)
     except StoreError as exc:
         raise _rejected(path, _DAMAGED, exc.detail) from exc
-    except sqlite3.Error as exc:
+    except cipher.DRIVER_ERRORS as exc:
         raise _rejected(path, _DAMAGED, f"{type(exc).__name__}: {exc}") from exc
     if audit.broken is not None:
         raise _rejected(
@@ -479,9 +488,18 @@ _UNSYNCED_WHERE = (
 
 def _compare(plan: RestorePlan) -> None:
     """Fill in what the current database holds that the backup does not (read-only on both files)."""
-    connection = read_only_connection(plan.db_path)
+    backup_key = cipher.needed_key(plan.backup.path)
+    current_key = cipher.needed_key(plan.db_path)
+    if backup_key is not None and current_key is None:
+        # A plain current database and an encrypted backup: only sqlcipher3 can read both on one connection.
+        connection = cipher.sqlcipher.connect(f"{plan.db_path.as_uri()}?mode=ro", uri=True, timeout=5)
+    else:
+        connection = read_only_connection(plan.db_path)
     try:
-        connection.execute("ATTACH DATABASE ? AS bk", (f"{plan.backup.path.as_uri()}?mode=ro",))
+        connection.execute(
+            "ATTACH DATABASE ? AS bk" + cipher.attach_key_clause(backup_key, current_key is not None),
+            (f"{plan.backup.path.as_uri()}?mode=ro",),
+        )
         plan.unsynced_by_type = {
             str(t): int(n)
             for t, n in connection.execute(f"SELECT o.record_type, count(*) {_UNSYNCED_WHERE} GROUP BY 1")
@@ -528,7 +546,7 @@ def plan_restore(backup_path: Path | str, db_path: Path | str) -> RestorePlan:
     if plan.current_exists:
         try:
             _compare(plan)
-        except sqlite3.Error as exc:
+        except cipher.DRIVER_ERRORS as exc:
             known = translate_operational_error(exc, path=target)
             if isinstance(known, DatabaseLocked):
                 raise known from exc
@@ -560,12 +578,20 @@ class RestoreReport:
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-def _stage(backup: Path, staging: Path) -> None:
-    """Copy the backup next to the database (same disk, so the final rename is atomic), one self-contained file."""
+def _stage(backup: Path, staging: Path, current_key: bytes | None) -> None:
+    """Copy the backup next to the database (same disk, so the final rename is atomic), one self-contained file.
+
+    An encrypted backup stays encrypted with its own key. A plain backup restored over an encrypted database is
+    encrypted with the current key on the way (``sqlcipher_export``), so a restore never leaves a plain file behind.
+    """
     staging.unlink(missing_ok=True)
+    backup_key = cipher.needed_key(backup)
+    if backup_key is None and current_key is not None:
+        cipher.export_encrypted(backup, staging, current_key)
+        return
     source = read_only_connection(backup)
     try:
-        copy = sqlite3.connect(staging)
+        copy = cipher.connect(staging, key=backup_key, use_key=False)
         try:
             source.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")
@@ -615,12 +641,12 @@ def _release(db_path: Path) -> None:
     anything else) has it open. A damaged file may refuse; its side files are then moved aside by the caller.
     """
     try:
-        connection = sqlite3.connect(db_path, timeout=2)
-    except sqlite3.Error:
+        connection = cipher.connect(db_path, timeout=2)
+    except cipher.DRIVER_ERRORS:
         return
     try:
         connection.execute("PRAGMA journal_mode=DELETE").fetchone()
-    except sqlite3.Error as exc:
+    except cipher.DRIVER_ERRORS as exc:
         known = translate_operational_error(exc, path=db_path)
         if isinstance(known, DatabaseLocked):
             raise DatabaseLocked(
@@ -657,9 +683,11 @@ def restore_backup(
     staging = target.with_name(f".{target.name}.restoring")
     folder = Path(safety_dir).expanduser().absolute() if safety_dir is not None else default_backup_dir(target)
     safety: Path | None = None
+    current_key = cipher.needed_key(target) if plan.current_exists else None
+    backup_key = cipher.needed_key(plan.backup.path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _stage(plan.backup.path, staging)
+        _stage(plan.backup.path, staging, current_key)
         if plan.current_exists:
             _release(target)  # first, so that a database still open elsewhere leaves no stray safety copy
             safety = _safety_backup(target, folder)
@@ -668,10 +696,17 @@ def restore_backup(
                 if side.exists():
                     shutil.move(side, folder / f"{safety.name}.old{suffix}")  # may be another disk
         os.replace(staging, target)
+        # The key file that opens the restored file: the current one when the key is the same (it has today's
+        # passwords) or the backup was plain (it was encrypted with the current key); else the backup's own.
+        if backup_key is not None and (current_key is None or cipher.key_id(current_key) != cipher.key_id(backup_key)):
+            cipher.copy_key_file(plan.backup.path, target)
+            cipher.remember_key(target, backup_key)
+        elif backup_key is None and current_key is None:
+            cipher.remove_key_file(target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             staging.unlink(missing_ok=True)
-        if isinstance(exc, OSError | sqlite3.Error):
+        if isinstance(exc, OSError | sqlite3.Error | cipher.sqlcipher.Error):
             known = translate_operational_error(exc, path=target)
             raise known or BackupFailed(
                 f"恢复未能完成（{exc.strerror if isinstance(exc, OSError) else exc}），当前数据库未被替换。"

@@ -32,6 +32,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, func, sele
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from pensiondesk.store import cipher
 from pensiondesk.store import migrate as migrations
 from pensiondesk.store.errors import (
     BackupFailed,
@@ -103,10 +104,24 @@ def _on_begin(conn: Connection) -> None:
 
 
 def create_sqlite_engine(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
-    """A SQLAlchemy engine on the SQLite file ``path`` with our pragmas and transaction handling."""
-    engine = create_engine(
-        URL.create("sqlite", database=str(path)), connect_args={"timeout": busy_timeout_ms / 1000}
-    )
+    """A SQLAlchemy engine on the SQLite file ``path`` with our pragmas and transaction handling.
+
+    An encrypted file (see ``store.cipher``) is opened through ``sqlcipher3`` with its unlocked key: ``PRAGMA key``
+    runs first on every new connection (the ``creator``), before the pragmas above. SQLAlchemy is given
+    ``sqlcipher3`` as the DBAPI module so that its errors are recognised and wrapped like ``sqlite3``'s.
+    """
+    absolute = Path(path).expanduser().absolute()
+    key = cipher.needed_key(absolute)
+    if key is None:
+        engine = create_engine(
+            URL.create("sqlite", database=str(path)), connect_args={"timeout": busy_timeout_ms / 1000}
+        )
+    else:
+        engine = create_engine(
+            URL.create("sqlite", database=str(absolute)),
+            module=cipher.sqlcipher,
+            creator=lambda: cipher.connect(absolute, key=key, timeout=busy_timeout_ms / 1000),
+        )
 
     def on_connect(dbapi_connection: sqlite3.Connection, _connection_record: object) -> None:
         _set_pragmas(dbapi_connection, busy_timeout_ms)
@@ -120,8 +135,8 @@ def create_sqlite_engine(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOU
 
 
 def _read_only_connection(path: Path) -> sqlite3.Connection:
-    """A ``sqlite3`` connection that cannot write to ``path`` (and does not create it)."""
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    """A connection that cannot write to ``path`` (and does not create it); keyed when the file is encrypted."""
+    connection: sqlite3.Connection = cipher.connect(path, read_only=True, timeout=BUSY_TIMEOUT_MS / 1000)
     connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return connection
 
@@ -152,7 +167,7 @@ def _probe(path: Path) -> tuple[SchemaStatus, tuple[str, ...]]:
                 )
         finally:
             connection.close()
-    except sqlite3.Error as exc:
+    except cipher.DRIVER_ERRORS as exc:
         raise _known_error(exc, path) from exc
     if not revisions:
         # No stamp: nothing at all (a new or fully downgraded file: safe to build on) or someone else's data.
@@ -184,6 +199,10 @@ def backup_database(path: Path | str, backup_dir: Path | str, label: str) -> Pat
     Uses SQLite's online backup API from a read-only connection, so the copy is a consistent snapshot that
     includes transactions still in the ``-wal`` file. The copy is switched to the rollback journal so it is
     one self-contained file, checked with ``PRAGMA quick_check``, and only then given its final name.
+
+    The backup of an encrypted database is encrypted with the same key, and a copy of the key file is written
+    beside it (``<backup>.keys.json``) before the backup gets its name, so the passwords and the recovery key of the
+    time open it.
     """
     source_path = Path(path).expanduser().absolute()
     directory = Path(backup_dir).expanduser().absolute()
@@ -196,9 +215,10 @@ def backup_database(path: Path | str, backup_dir: Path | str, label: str) -> Pat
     partial = target.with_name(target.name + ".part")
     try:
         directory.mkdir(parents=True, exist_ok=True)
+        key = cipher.needed_key(source_path)
         source = _read_only_connection(source_path)
         try:
-            copy = sqlite3.connect(partial)
+            copy = cipher.connect(partial, key=key, use_key=False)
             try:
                 source.backup(copy)
                 copy.execute("PRAGMA journal_mode=DELETE")
@@ -209,8 +229,10 @@ def backup_database(path: Path | str, backup_dir: Path | str, label: str) -> Pat
             source.close()
         if verdict != "ok":
             raise BackupFailed(path=source_path, detail=f"quick_check of the backup said {verdict!r}")
+        if key is not None and cipher.copy_key_file(source_path, target) is None:
+            raise BackupFailed(path=source_path, detail="the encrypted database has no key file to copy")
         os.replace(partial, target)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, cipher.sqlcipher.Error) as exc:
         with suppress(OSError):
             partial.unlink(missing_ok=True)
         known = translate_operational_error(exc, path=source_path)

@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import ClassVar
 
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import exc as sa_exc
 
 
@@ -178,7 +179,10 @@ def translate_operational_error(exc: BaseException, *, path: Path | str | None =
     if isinstance(exc, StoreError):
         return exc
     driver_exc = _driver_error(exc)
-    if not isinstance(driver_exc, sqlite3.DatabaseError) or isinstance(driver_exc, sqlite3.IntegrityError):
+    # Either driver: sqlite3 for plain files, sqlcipher3 (a separate exception hierarchy) for encrypted ones.
+    if not isinstance(driver_exc, sqlite3.DatabaseError | sqlcipher.DatabaseError) or isinstance(
+        driver_exc, sqlite3.IntegrityError | sqlcipher.IntegrityError
+    ):
         return None
     detail = str(driver_exc)
     lowered = detail.lower()

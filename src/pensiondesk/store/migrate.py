@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -138,7 +139,7 @@ def migration_transaction(bind: Engine | Connection) -> Iterator[Connection]:
     finally:
         try:
             driver.execute(f"PRAGMA foreign_keys={'ON' if was_on else 'OFF'}")
-        except sqlite3.Error:
+        except (sqlite3.Error, sqlcipher.Error):
             # Never hand a connection with the wrong enforcement back to the pool.
             conn.invalidate()
 
