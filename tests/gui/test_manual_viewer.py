@@ -86,6 +86,7 @@ def test_the_screenshots_resolve_and_fit_the_width(qtbot: QtBot, viewer: ManualV
     qtbot.waitUntil(lambda: _image_widths(viewer) and max(_image_widths(viewer)) < 900, timeout=3000)
     room = viewer.browser.viewport().width()
     assert all(0 < width <= room for width in _image_widths(viewer))
+    assert viewer.browser.horizontalScrollBar().maximum() == 0  # nothing sticks out, even inside numbered steps
     natural = viewer.image(names[0])
     assert natural.width() > room
     fmt = _image_formats(viewer)[0]

@@ -31,6 +31,7 @@ from pensiondesk.gui.qt import (
     QShowEvent,
     QSplitter,
     Qt,
+    QTextBlock,
     QTextBrowser,
     QTextCursor,
     QTextDocument,
@@ -59,6 +60,16 @@ def heading_slug(text: str) -> str:
     return kept.replace(" ", "-")
 
 
+def _block_indent(block: QTextBlock, document: QTextDocument) -> float:
+    """How far a paragraph starts from the left edge (a picture inside a numbered step is indented)."""
+    block_format = block.blockFormat()
+    indent = block_format.leftMargin() + block_format.indent() * document.indentWidth()
+    text_list = block.textList()
+    if text_list is not None:
+        indent += text_list.format().indent() * document.indentWidth()
+    return indent
+
+
 @dataclass(frozen=True)
 class Heading:
     """One heading of the manual: its level (1 = the title), its text and the block it starts."""
@@ -82,6 +93,8 @@ class ManualViewer(QDialog):
         self.toc = QTreeWidget()
         self.toc.setObjectName("manualToc")
         self.toc.setHeaderHidden(True)
+        self.toc.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long titles end in …
+        self.toc.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.toc.setAccessibleName(self.tr("目录"))
         self.toc.currentItemChanged.connect(self._toc_item_chosen)
         self.toc.itemActivated.connect(lambda item, _column: self._toc_item_chosen(item, None))
@@ -221,7 +234,6 @@ class ManualViewer(QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, heading.block_number)
             item.setToolTip(0, heading.text)
         self.toc.expandAll()
-        self.toc.resizeColumnToContents(0)
         self.toc.blockSignals(False)
 
     def _size_to_screen(self) -> None:
@@ -259,14 +271,17 @@ class ManualViewer(QDialog):
             while not iterator.atEnd():
                 fragment = iterator.fragment()
                 if fragment.isValid() and fragment.charFormat().isImageFormat():
-                    found.append((fragment.position(), fragment.length(), fragment.charFormat().toImageFormat()))
+                    indent = _block_indent(block, document)
+                    found.append(
+                        (fragment.position(), fragment.length(), fragment.charFormat().toImageFormat(), indent)
+                    )
                 iterator += 1
             block = block.next()
-        for position, length, image_format in found:
+        for position, length, image_format, indent in found:
             image = self.image(image_format.name())
             if image.isNull() or image.width() == 0:
                 continue
-            width = min(image.width(), room)
+            width = min(image.width(), max(room - indent, 120))
             if abs(image_format.width() - width) < 1:
                 continue
             image_format.setWidth(width)

@@ -57,12 +57,13 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShortcut,
     QShowEvent,
+    QTextBlock,
     QTextCursor,
     QTextDocument,
     QTextImageFormat,
 )
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -180,6 +181,7 @@ __all__ = [
     "QPoint",
     "QPrintDialog",
     "QPrinter",
+    "QPrinterInfo",
     "QProgressBar",
     "QPushButton",
     "QRadioButton",
@@ -198,6 +200,7 @@ __all__ = [
     "QTableView",
     "QTableWidget",
     "QTableWidgetItem",
+    "QTextBlock",
     "QTextBrowser",
     "QTextCursor",
     "QTextDocument",
