@@ -266,6 +266,63 @@ def test_a_cancelled_death_report_changes_nothing(
         assert s.scalar(select(func.count()).select_from(Cancellation).where(Cancellation.person_id == person_id)) == 0
 
 
+def _death_list(db: Database, tmp_path: Path, receiving: int) -> tuple[Path, list[str]]:
+    """A 民政 death list naming ``receiving`` pensioners of the village and one stranger; their person ids."""
+    with db.session() as s:
+        people = s.scalars(
+            select(Person).where(Person.status == PersonStatus.RECEIVING).order_by(Person.id_number).limit(receiving)
+        ).all()
+        rows = [(p.name, p.id_number, p.id) for p in people]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "身份证号", "死亡日期"])
+    for name, number, _id in rows:
+        ws.append([name, number, (AS_OF - timedelta(days=20)).isoformat()])
+    ws.append(["查无此人", "11010519491231002X", (AS_OF - timedelta(days=9)).isoformat()])
+    source = tmp_path / "民政死亡名单.xlsx"
+    wb.save(source)
+    return source, [person_id for _name, _number, person_id in rows]
+
+
+def test_a_death_list_asks_first_naming_how_many_and_who(
+    page: PensionersPage, db: Database, tmp_path: Path, confirmations: list[tuple[str, str]]
+) -> None:
+    source, person_ids = _death_list(db, tmp_path, 3)
+    with db.session() as s:
+        names = [s.get(Person, person_id).name for person_id in person_ids]
+    result = page.deaths.import_list(source)
+    assert result is not None and len(result.reported) == 3 and len(result.unmatched) == 1
+    ((title, question),) = confirmations
+    assert title == "导入死亡名单"
+    assert question.startswith("确定要按民政死亡名单 民政死亡名单.xlsx 登记 3 人死亡吗？")
+    assert all(name in question for name in names) and "不能撤销" in question
+    assert "本村无此人或有问题的 1 行不会登记" in question
+    with db.session() as s:
+        assert all(s.get(Person, person_id).status is PersonStatus.TERMINATED for person_id in person_ids)
+
+
+def test_a_cancelled_death_list_reports_no_one(
+    page: PensionersPage, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, str | None]] = []
+
+    def cancel(_parent: Any, _title: str, text: str, *, yes: str | None = None) -> bool:
+        asked.append((text, yes))
+        return False
+
+    monkeypatch.setattr(pensioners_page, "confirm", cancel)
+    source, person_ids = _death_list(db, tmp_path, 2)
+    with db.session() as s:
+        cancellations = s.scalar(select(func.count()).select_from(Cancellation))
+    assert page.deaths.import_list(source) is None
+    assert len(asked) == 1 and asked[0][1] == "登记 2 人死亡(&Y)"
+    assert "没有导入死亡名单 民政死亡名单.xlsx" in page.deaths.messages.toPlainText()
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Cancellation)) == cancellations
+        assert all(s.get(Person, person_id).status is PersonStatus.RECEIVING for person_id in person_ids)
+
+
 def test_rows_model_basics(qtmodeltester: Any) -> None:
     model = RowsModel(("甲", "乙"))
     model.set_rows([("a", ("1", "2")), ("b", ("3", "4"))])

@@ -74,6 +74,8 @@ from pensiondesk.services.deaths import (
     death_application,
     import_death_list,
     list_cancellations,
+    match_death_list,
+    read_death_list,
     report_death,
     update_heir,
 )
@@ -103,6 +105,8 @@ __all__ = ["DeathsTab", "PensionersPage", "Reaching60Tab", "SurvivalTab"]
 
 _WARN = QColor(178, 34, 34)
 _MUTED = QColor(120, 120, 120)
+#: Names a death-list confirmation spells out before "等" (the count is always given in full).
+DEATH_LIST_NAMES_SHOWN = 12
 
 
 class PensionersPage(QWidget):
@@ -766,6 +770,32 @@ class DeathsTab(_Tab):
         self.refresh()
         return True
 
+    def _confirm_death_list(self, path: Path) -> bool:
+        """Read and match the list first (nothing written), then ask before reporting every matched death."""
+
+        def preview(session: Session) -> DeathListResult:
+            rows, _notes = read_death_list(path)
+            return match_death_list(session, rows)
+
+        found = run_service(self, self.session_factory, preview)
+        if found is None:
+            return False
+        if not found.matched:
+            return True  # nothing will be reported; the import only lists what needs checking
+        shown = "、".join(f"{m.person_name}（{m.row.death_date}）" for m in found.matched[:DEATH_LIST_NAMES_SHOWN])
+        if len(found.matched) > DEATH_LIST_NAMES_SHOWN:
+            shown += self.tr(" 等")
+        others = len(found.ambiguous) + len(found.unmatched) + len(found.problems)
+        question = self.tr(
+            "确定要按民政死亡名单 %s 登记 %d 人死亡吗？\n\n%s\n\n登记后这些人参保状态改为“终止”，养老金停发，"
+            "并算出多领金额和丧葬补助金。登记后不能撤销，请先核对名单。\n"
+            "需要核实、本村无此人或有问题的 %d 行不会登记，导入后会一一列出；此前已登记的 %d 行不再登记。"
+        ) % (path.name, len(found.matched), shown, others, len(found.already_reported))
+        if confirm(self, self.tr("导入死亡名单"), question, yes=self.tr("登记 %d 人死亡(&Y)") % len(found.matched)):
+            return True
+        self.messages.appendPlainText(self.tr("没有导入死亡名单 %s：没有登记任何人的死亡") % path.name)
+        return False
+
     def import_list(self, path: Path | None = None) -> DeathListResult | None:
         if path is None:
             name, _ = QFileDialog.getOpenFileName(
@@ -775,6 +805,8 @@ class DeathsTab(_Tab):
                 return None
             path = Path(name)
         chosen = path
+        if not self._confirm_death_list(chosen):
+            return None
 
         def work(session: Session) -> DeathListResult:
             return import_death_list(session, chosen, actor=self.actor(), today=self.today())
