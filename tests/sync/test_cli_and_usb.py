@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -53,13 +54,15 @@ def test_usb_transfer_with_tamper_and_replay_refused(
     server.stop()  # no network: the stick is the only way
     batch, ack = tmp_path / "usb" / "batch.json", tmp_path / "usb" / "ack.json"
     assert laptop_cli(["--db", path, "sync", "export", "--out", str(batch)]) == 0
-    # Tampered: one payload value changed → refused, nothing applied.
+    # Tampered: one byte of the encrypted content changed → refused, nothing applied.
     doc = json.loads(batch.read_text(encoding="utf-8"))
-    doc["request"]["records"][0]["payload"]["name"] = "篡改"
+    sealed = bytearray(base64.b64decode(doc["ciphertext"]))
+    sealed[40] ^= 1
+    doc["ciphertext"] = base64.b64encode(bytes(sealed)).decode()
     tampered = tmp_path / "usb" / "tampered.json"
     tampered.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     assert county_cli(["--db", server.db_url, "import-batch", str(tampered), "--ack", str(ack)]) == 2
-    assert "签名" in capsys.readouterr().err and not ack.exists()
+    assert "无法解密" in capsys.readouterr().err and not ack.exists()
     assert server.records(village) == {}
     assert county_cli(["--db", server.db_url, "import-batch", str(batch), "--ack", str(ack)]) == 0
     # Replayed: the same file again → refused.
