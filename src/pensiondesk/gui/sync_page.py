@@ -3,7 +3,8 @@
 What the coordinator sees, top to bottom:
 
 * 登记信息 — the county server, the village and device this laptop is enrolled as, the last sync and its result,
-  and a red warning when the laptop's clock is off (sync-protocol.md property 11);
+  a red warning when the laptop's clock is off (sync-protocol.md property 11), and a red warning while the county
+  holds an open alert about this laptop's audit trail (审计日志与县里上次收到的不一致…);
 * the counts 待上传 / 上传中 / 已接收 / 被拒绝 / 有冲突;
 * the buttons 立即同步 (Ctrl+Shift+S), 登记到县级服务器…, 导出U盘文件…, 导入回执… and the 自动同步 checkbox;
 * 需要处理的记录 — every record the county refused or disputed, with the county's reason and what to do; a
@@ -272,6 +273,11 @@ class SyncPage(QWidget):
         form.addRow(self.tr("上次同步："), self.last_sync_label)
         form.addRow(self.tr("结果："), self.result_label)
         form.addRow(self.clock_label)
+        self.audit_label = QLabel()
+        self.audit_label.setObjectName("auditWarning")
+        self.audit_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.audit_label.setWordWrap(True)
+        form.addRow(self.audit_label)
 
         counts_box = QGroupBox(self.tr("记录状态"))
         grid = QGridLayout(counts_box)
@@ -423,6 +429,8 @@ class SyncPage(QWidget):
             text += self.tr("，%d 条需处理") % ov.to_resolve
         if ov.update_notice:
             text += self.tr("。%s") % ov.update_notice
+        if ov.audit_warning:
+            text += self.tr("。审计日志异常，请联系县社保局")
         return text
 
     def refresh(self, publish: bool = True) -> None:
@@ -446,6 +454,8 @@ class SyncPage(QWidget):
         self.result_label.setText(ov.last_result or dash)
         self.clock_label.setText(self.tr("注意：%s") % ov.clock_warning if ov.clock_warning else "")
         self.clock_label.setVisible(bool(ov.clock_warning))
+        self.audit_label.setText(self.tr("警告：%s") % ov.audit_warning if ov.audit_warning else "")
+        self.audit_label.setVisible(bool(ov.audit_warning))
         for state, label in self.count_labels.items():
             label.setText(str(ov.counts.get(state, 0)))
         colours = {"rejected": "#c62828", "conflict": "#9a6700"}

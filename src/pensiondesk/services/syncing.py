@@ -22,6 +22,7 @@ from pensiondesk.domain.codes import OutboxState
 from pensiondesk.store.db import Database, open_database
 from pensiondesk.store.models import CountyResident, Person, Setting, Village
 from pensiondesk.sync import outbox
+from pensiondesk.sync.audit_head import audit_warning
 from pensiondesk.sync.batchfile import BatchFileError, export_batch, import_ack
 from pensiondesk.sync.client import SyncError
 from pensiondesk.sync.engine import CLOCK_WARNING_SECONDS, SyncReport, clock_warning, enroll, sync_state
@@ -151,6 +152,8 @@ class SyncOverview:
     counts: dict[str, int] = field(default_factory=dict)
     #: 请先升级… / 有新版本… from the county's last handshake, against this program (shown offline too).
     update_notice: str | None = None
+    #: 审计日志与县里上次收到的不一致… while the county holds an open audit alert for this laptop.
+    audit_warning: str | None = None
 
     @property
     def waiting(self) -> int:
@@ -182,6 +185,7 @@ def overview(session: Session) -> SyncOverview:
         clock_warning=clock_warning(skew) if skew is not None and abs(skew) > CLOCK_WARNING_SECONDS else None,
         counts=counts,
         update_notice=update_notice(session),
+        audit_warning=audit_warning(session),
     )
 
 
