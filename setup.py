@@ -1,10 +1,11 @@
 """Build step of PensionDesk: a wheel carries the top-level shipped folders inside the package.
 
-``resources/`` (fonts, policy packs, translations), ``forms_templates/`` (printable layouts) and ``migrations/``
-(the desktop database's Alembic scripts) live at the repository root, outside ``src/pensiondesk``, so setuptools
-would leave them out of a wheel. ``build_py`` copies them to ``pensiondesk/_data/<folder>`` in the build tree,
-where ``pensiondesk.resources.shipped_dir_candidates`` looks for them. Everything else is configured in
-``pyproject.toml``; the sdist carries the folders through ``MANIFEST.in``.
+``resources/`` (fonts, policy packs, translations), ``forms_templates/`` (printable layouts), ``migrations/``
+(the desktop database's Alembic scripts) and ``docs/`` (the manual that 帮助 → 使用手册 opens, with its pictures)
+live at the repository root, outside ``src/pensiondesk``, so setuptools would leave them out of a wheel.
+``build_py`` copies them to ``pensiondesk/_data/<folder>`` in the build tree, where
+``pensiondesk.resources.shipped_dir_candidates`` looks for them (and the manual is found beside ``resources/``).
+Everything else is configured in ``pyproject.toml``; the sdist carries the folders through ``MANIFEST.in``.
 
 Editable installs (``pip install -e .``) copy nothing: the program finds the folders in the checkout itself.
 """
@@ -19,7 +20,7 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 #: The top-level folders shipped inside the package, and where (``pensiondesk.resources.PACKAGE_DATA_DIR``).
-SHIPPED_FOLDERS = ("resources", "forms_templates", "migrations")
+SHIPPED_FOLDERS = ("resources", "forms_templates", "migrations", "docs")
 PACKAGE_DATA = Path("pensiondesk", "_data")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
 

@@ -4,9 +4,10 @@ The wheel is built as ``pip install .`` builds it (``pip wheel --no-deps --no-bu
 working tree so the checkout gets no ``build/`` folder), installed with ``pip install --no-deps --target``, and run
 in a child Python that sees the installed copy and the running virtualenv's dependencies but NOT the checkout's
 ``src/`` (no ``site`` processing, so the editable install's ``.pth`` is not read) and none of the
-``PENSIONDESK_RESOURCES`` / ``_MIGRATIONS`` / ``_FORMS_TEMPLATES`` overrides. There it makes a demo village (the
-Alembic migrations run from the installed copy), prints a notice PDF that is parsed back, and upgrades a county
-database with the county server's own packaged migrations. The sdist is checked to rebuild into the same wheel.
+``PENSIONDESK_RESOURCES`` / ``_MIGRATIONS`` / ``_FORMS_TEMPLATES`` overrides. There it finds its own folders and
+manual, makes a demo village (the Alembic migrations run from the installed copy), prints a notice PDF that is parsed
+back, and upgrades a county database with the county server's own packaged migrations. The sdist is checked to
+rebuild into the same wheel.
 """
 
 from __future__ import annotations
@@ -103,13 +104,14 @@ def test_wheel_carries_the_shipped_folders_inside_the_package(wheel: Path) -> No
         "pensiondesk/_data/migrations/env.py",
         "pensiondesk/_data/migrations/script.py.mako",
         "pensiondesk/_data/forms_templates/receipt.toml",
+        "pensiondesk/_data/docs/manual.zh.md",
         "pensiondesk/county/migrations/env.py",
         "pensiondesk/county/migrations/alembic.ini",
         "pensiondesk/county/migrations/script.py.mako",
     ):
         assert required in names, f"{required} is not in {wheel.name}"
     # Every file of the shipped folders, not just the ones named above (new revisions, templates, translations).
-    for folder in ("resources", "forms_templates", "migrations"):
+    for folder in ("resources", "forms_templates", "migrations", "docs"):
         files = _shipped(folder)
         assert files, folder
         missing = [name for name in files if f"pensiondesk/_data/{name}" not in names]
@@ -149,6 +151,9 @@ def _installed_python(target: Path, home: Path, code: str, *args: str) -> subpro
         PENSIONDESK_HOME=str(home),
         QT_QPA_PLATFORM="offscreen",
         PYTHONIOENCODING="utf-8",
+        # The demo database's login (用户 demo 密码 demo) for a program whose databases have users; ignored otherwise.
+        PENSIONDESK_USER="demo",
+        PENSIONDESK_PASSWORD="demo",
     )
     return _run([sys.executable, "-S", "-c", code, *args], cwd=home, env=env)
 
@@ -159,6 +164,7 @@ WHERE = """
 import json, sys
 import pensiondesk
 from pensiondesk.documents.base import forms_templates_dir
+from pensiondesk.gui.main_window import manual_path
 from pensiondesk.resources import resources_dir
 from pensiondesk.store.migrate import head_revision, migrations_dir
 print(json.dumps({
@@ -168,6 +174,7 @@ print(json.dumps({
     "migrations": str(migrations_dir()),
     "forms_templates": str(forms_templates_dir()),
     "head": head_revision(),
+    "manual": str(manual_path()),
 }))
 """
 
@@ -199,6 +206,7 @@ def test_installed_copy_uses_its_own_folders(target: Path, home: Path) -> None:
     assert not [entry for entry in where["path"] if entry.startswith(src)], where["path"]
     for folder in ("resources", "migrations", "forms_templates"):
         assert Path(where[folder]) == installed / "_data" / folder
+    assert Path(where["manual"]) == installed / "_data" / "docs" / "manual.zh.md"  # 帮助 → 使用手册 (F1)
     assert where["head"] == head_revision()  # the installed copy knows the checkout's newest revision
 
 
