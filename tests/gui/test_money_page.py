@@ -373,6 +373,65 @@ def test_books_tab_registers_and_reconciles(qtbot: QtBot, page: MoneyPage, contr
     assert printed[-1][1] == "套打校准页" and "当前偏移：水平 1.5 毫米" in printed.text()
 
 
+def test_closing_writing_off_and_reporting_lost_ask_first(
+    qtbot: QtBot, page: MoneyPage, village_db: VillageDb, confirmations: Confirmations
+) -> None:
+    """结本, 核销 and 遗失登记 cannot be undone: each asks with the counts; 取消 changes nothing."""
+    from pensiondesk.services.receipts import close_day, list_books
+
+    def status() -> tuple[str, int, int]:
+        with village_db.session_factory() as s:
+            (row,) = [r for r in list_books(s) if r.book.series == "HQ2026"]
+            return row.book.status.value, row.lost, row.unused
+
+    books = page.books_tab
+    page.tabs.setCurrentWidget(books)
+    books.books_table.selectRow(0)
+    books.lost_edit.setText("7")
+    books.reason_edit.setText("放在抽屉里找不到了")
+    confirmations.answer = False
+    qtbot.mouseClick(books.lost_button, Qt.MouseButton.LeftButton)
+    title, question = confirmations.asked[-1]
+    assert title == "遗失登记" and question.startswith("确定要把空白票据 HQ2026-7 登记为遗失吗？")
+    assert "不能撤销" in question and "没有登记遗失" in books.message_label.text()
+    assert status() == ("open", 0, 100)
+    confirmations.answer = True
+    qtbot.mouseClick(books.lost_button, Qt.MouseButton.LeftButton)
+    assert "已登记遗失" in books.message_label.text() and status()[1:] == (1, 99)
+
+    # 结本 before the last number: the reason is asked for first, then the confirmation with the counts.
+    books.books_table.selectRow(0)
+    books.reason_edit.clear()
+    asked = len(confirmations.asked)
+    qtbot.mouseClick(books.close_button, Qt.MouseButton.LeftButton)
+    assert len(confirmations.asked) == asked and "写明原因" in books.message_label.text()
+    books.reason_edit.setText("年度结束，剩余号码缴回")
+    confirmations.answer = False
+    qtbot.mouseClick(books.close_button, Qt.MouseButton.LeftButton)
+    title, question = confirmations.asked[-1]
+    assert title == "结本" and question.startswith("确定要结本票据本 HQ2026 1–100 吗？")
+    assert "已开具 0 张（合计 0.00 元），作废 0 张，遗失 1 张，未使用 99 张" in question
+    assert "没有结本" in books.message_label.text() and status()[0] == "open"
+    confirmations.answer = True
+    qtbot.mouseClick(books.close_button, Qt.MouseButton.LeftButton)
+    assert status()[0] == "closed"
+    with village_db.session_factory() as s:  # the lost number is the day's only entry: 日结 with no cash
+        close_day(s, ACTOR, date.today(), 0, today=date.today())
+        s.commit()
+
+    books.books_table.selectRow(
+        next(r for r in range(books.books_table.rowCount()) if books.books_table.item(r, 0).text() == "HQ2026")
+    )
+    confirmations.answer = False
+    qtbot.mouseClick(books.write_off_button, Qt.MouseButton.LeftButton)
+    title, question = confirmations.asked[-1]
+    assert title == "核销" and "HQ2026 1–100" in question and "不能撤销" in question
+    assert status()[0] == "closed"
+    confirmations.answer = True
+    qtbot.mouseClick(books.write_off_button, Qt.MouseButton.LeftButton)
+    assert status()[0] == "written_off", books.message_label.text()
+
+
 def test_refusals_never_show_tracebacks(qtbot: QtBot, page: MoneyPage, village_db: VillageDb) -> None:
     collect = page.collect_tab
     type_into_focus(qtbot, "110105194912310025")  # wrong check character

@@ -65,6 +65,7 @@ from pensiondesk.gui.qt import (
     QPdfDocument,
     QPlainTextEdit,
     QPrinter,
+    QPrinterInfo,
     QPushButton,
     QRectF,
     QSize,
@@ -114,11 +115,18 @@ def _yuan(fen: int) -> str:
 
 
 def send_to_printer(path: Path, name: str) -> str:
-    """Print a PDF on the system's default printer, page by page at 300 dpi, at its own size (no scaling).
+    """Print a PDF on this computer's printer, page by page at 300 dpi, at its own size (no scaling).
 
-    Without a printer the file stays where it is and the sentence says so; the coordinator can print it later.
+    The printer is the one chosen in the setup wizard (``services.settings.printer_name``) while it is installed,
+    else the system's default. Without a printer the file stays where it is and the sentence says so; the
+    coordinator can print it later.
     """
+    from pensiondesk.services.settings import printer_name
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    chosen = printer_name()
+    if chosen and chosen in QPrinterInfo.availablePrinterNames():
+        printer.setPrinterName(chosen)
     if not printer.printerName():
         return f"没有找到打印机：{name}已保存为 {path}"
     document = QPdfDocument()
@@ -1006,6 +1014,8 @@ class BooksTab(QWidget):
         if book_id is None:
             self.messages.error(self.tr("请先选中一本票据"))
             return
+        if action in ("close", "write_off") and not self._confirm_book_action(action, book_id):
+            return
 
         def act() -> Any:
             with self.ctx.write() as session:
@@ -1038,6 +1048,48 @@ class BooksTab(QWidget):
         self.changed.emit()
         self.refresh()
 
+    def _confirm_book_action(self, action: str, book_id: str) -> bool:
+        """结本 and 核销 cannot be undone: say what the book holds and what follows, then ask."""
+        from pensiondesk.services.receipts import reconcile_book
+
+        def look() -> tuple[str, int, int, int, int, int]:
+            with self.ctx.read() as session:
+                found = reconcile_book(session, book_id)
+                book = found.book
+                label = f"{book.series} {book.start_no}–{book.end_no}"
+                counts = (len(found.issued), found.issued_total_fen, len(found.void), len(found.lost))
+                return (label, *counts, found.unused_count)
+
+        seen = _attempt(self, self.messages, look)
+        if seen is None:
+            return False
+        label, issued, total_fen, void, lost, unused = seen
+        if action == "close" and unused and not self.reason_edit.text().strip():
+            self.messages.error(
+                self.tr("还有 %d 张没用就结本，请先在说明栏写明原因（例如：年度结束，剩余号码缴回）") % unused
+            )
+            self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        if action == "close":
+            title, yes = self.tr("结本"), self.tr("结本(&Y)")
+            question = self.tr(
+                "确定要结本票据本 %s 吗？\n\n已开具 %d 张（合计 %s），作废 %d 张，遗失 %d 张，未使用 %d 张。\n"
+                "结本后这本票据不能再开收据，也不能重新启用，不能撤销；未使用的号码随本缴回县社保局。"
+            ) % (label, issued, _yuan(total_fen), void, lost, unused)
+        else:
+            title, yes = self.tr("核销"), self.tr("核销(&Y)")
+            question = self.tr(
+                "确定要核销票据本 %s 吗？\n\n开具 %d 张（合计 %s），作废 %d 张，遗失 %d 张，未使用 %d 张。\n"
+                "核销表示这本票据已和县社保局对清账目，核销后不能撤销。"
+            ) % (label, issued, _yuan(total_fen), void, lost, unused)
+        if confirm(self, title, question, yes=yes):
+            return True
+        if action == "close":
+            self.messages.error(self.tr("没有结本：票据本 %s 不变") % label)
+        else:
+            self.messages.error(self.tr("没有核销：票据本 %s 不变") % label)
+        return False
+
     def report_lost(self) -> None:
         from pensiondesk.services.receipts import find_book, receipt_label, report_lost
 
@@ -1045,6 +1097,29 @@ class BooksTab(QWidget):
         number = self.lost_edit.text().strip()
         if book_id is None or not number:
             self.messages.error(self.tr("请选中票据本并填写遗失的号码"))
+            return
+        if not self.reason_edit.text().strip():
+            self.messages.error(self.tr("请先在说明栏写明遗失情况"))
+            self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+
+        def which() -> str:
+            with self.ctx.read() as session:
+                book = find_book(session, book_id)
+                return number if "-" in number else f"{book.series}-{number}"
+
+        shown = _attempt(self, self.messages, which)
+        if shown is None:
+            return
+        question = (
+            self.tr(
+                "确定要把空白票据 %s 登记为遗失吗？\n\n登记后这个号码永远不能再开收据，并在对账、核销时算作遗失，"
+                "不能撤销。缴费人把开好的收据弄丢了，不用登记遗失，请用“重打”补打。"
+            )
+            % shown
+        )
+        if not confirm(self, self.tr("遗失登记"), question, yes=self.tr("登记遗失(&Y)")):
+            self.messages.error(self.tr("没有登记遗失：%s 不变") % shown)
             return
 
         def act() -> str:

@@ -31,7 +31,6 @@ from pensiondesk.gui.qt import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QObject,
     QPushButton,
     QRadioButton,
@@ -215,49 +214,16 @@ class SettingsPage(QWidget):
         return group
 
     def _calibration_group(self) -> QGroupBox:
-        group = QGroupBox(self.tr("套打校准（收据打在县里预印的收据纸上时使用）"))
-        self.x_edit = QLineEdit()
-        self.x_edit.setObjectName("settingsOffsetX")
-        self.y_edit = QLineEdit()
-        self.y_edit.setObjectName("settingsOffsetY")
-        for edit in (self.x_edit, self.y_edit):
-            edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("-000.0") * 2)
-            edit.returnPressed.connect(self.save_offset)
-        x_label = QLabel(self.tr("水平偏移(&R)："))
-        x_label.setBuddy(self.x_edit)
-        y_label = QLabel(self.tr("垂直偏移(&D)："))
-        y_label.setBuddy(self.y_edit)
-        self.save_offset_button = QPushButton(self.tr("保存偏移(&S)"))
-        self.save_offset_button.setObjectName("settingsSaveOffset")
-        self.test_page_button = QPushButton(self.tr("打印校准页(&T)"))
-        self.test_page_button.setObjectName("settingsTestPage")
-        for button in (self.save_offset_button, self.test_page_button):
-            button.setAutoDefault(False)
-        self.save_offset_button.clicked.connect(self.save_offset)
-        self.test_page_button.clicked.connect(self.print_test_page)
-        row = QHBoxLayout()
-        row.addWidget(x_label)
-        row.addWidget(self.x_edit)
-        row.addWidget(QLabel(self.tr("毫米")))
-        row.addSpacing(16)
-        row.addWidget(y_label)
-        row.addWidget(self.y_edit)
-        row.addWidget(QLabel(self.tr("毫米")))
-        row.addSpacing(16)
-        row.addWidget(self.save_offset_button)
-        row.addWidget(self.test_page_button)
-        row.addStretch(1)
-        hint = QLabel(
-            self.tr(
-                "先打印校准页，放在预印收据纸上对着看：字印得偏左或偏上时，填正数往右、往下移；"
-                "偏右或偏下时填负数（例如 1.5 或 -2）。保存后再打印一张核对。"
-            )
-        )
-        hint.setWordWrap(True)
-        box = QVBoxLayout(group)
-        box.addLayout(row)
-        box.addWidget(hint)
-        return group
+        from pensiondesk.gui.calibration import ReceiptCalibration
+
+        # The same box as the setup wizard's 打印机 step (gui/calibration.py).
+        self.calibration = ReceiptCalibration(self._session_factory, self._actor, self._output_dir, self._printer)
+        self.calibration.message.connect(lambda text, error: self._error(text) if error else self._ok(text))
+        self.x_edit = self.calibration.x_edit
+        self.y_edit = self.calibration.y_edit
+        self.save_offset_button = self.calibration.save_offset_button
+        self.test_page_button = self.calibration.test_page_button
+        return self.calibration
 
     # --- reading --------------------------------------------------------------------------------------------
 
@@ -360,36 +326,11 @@ class SettingsPage(QWidget):
     # --- 套打校准 -------------------------------------------------------------------------------------------
 
     def save_offset(self) -> None:
-        from pensiondesk.services.receipts import set_overlay_offset
-
-        try:
-            with self._write() as session:
-                offset = set_overlay_offset(session, self._actor, self.x_edit.text(), self.y_edit.text())
-        except ServiceError as error:
-            self._error(error.user_message)
-            return
-        except StoreError as error:
-            show_store_error(self, error)
-            return
-        self.x_edit.setText(str(offset.x_mm))
-        self.y_edit.setText(str(offset.y_mm))
-        self._ok(self.tr("套打偏移已保存：水平 %s 毫米，垂直 %s 毫米") % (offset.x_mm, offset.y_mm))
+        self.calibration.save_offset()
 
     def print_test_page(self) -> None:
         """Print the calibration page with the saved offsets (what is typed but not saved is not used)."""
-        from pensiondesk.services.settings import write_overlay_test_page
-
-        path = self._output_dir / "收据" / "套打校准页.pdf"
-        try:
-            with self._session_factory() as session:
-                write_overlay_test_page(session, path)
-        except StoreError as error:
-            show_store_error(self, error)
-            return
-        except OSError as error:
-            self._error(self.tr("无法生成校准页（%s）：%s") % (path, error.strerror or error))
-            return
-        self._ok(self._printer(path, self.tr("套打校准页")))
+        self.calibration.print_test_page()
 
     # --- helpers --------------------------------------------------------------------------------------------
 
