@@ -17,9 +17,13 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pensiondesk import __version__
 from pensiondesk.paths import data_dir
+
+if TYPE_CHECKING:
+    from pensiondesk.services.settings import Language
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # some input was invalid (an ID, a row); the command ran
@@ -83,7 +87,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         _make_demo(path, persons=args.persons, seed=1)
     from pensiondesk.gui.app import run_gui
 
-    return run_gui(path, log_dir=log_dir())
+    return run_gui(path, log_dir=log_dir(), language=args.lang)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -171,6 +175,15 @@ def cmd_db_info(args: argparse.Namespace) -> int:
 # --- parser and entry point ---------------------------------------------------------------------------------------
 
 
+def _language(text: str) -> Language:
+    from pensiondesk.services.settings import Language
+
+    try:
+        return Language.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pensiondesk",
@@ -180,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据目录下的 pensiondesk.sqlite）")
     parser.add_argument("--demo", action="store_true", help="使用演示数据库（不存在时自动生成）")
     parser.add_argument("--persons", type=_positive_int, default=2000, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--lang",
+        type=_language,
+        metavar="zh|en",
+        help="界面语言，只管这一次（默认：设置页选的语言，或环境变量 PENSIONDESK_LANG）",
+    )
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(title="子命令", metavar="COMMAND")
 

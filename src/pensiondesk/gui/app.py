@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from pensiondesk.services.settings import TextSize
+    from pensiondesk.services.settings import Language, TextSize
 
 #: The CJK font shipped in ``resources/fonts`` (Apache-2.0): all of Simplified Chinese, on any Windows.
 BUNDLED_FONT = "wqy-microhei.ttc"
@@ -50,6 +50,10 @@ DEFAULT_POINT_SIZE = 12.0
 EXIT_DATABASE_ERROR = 1
 #: How long after the window opens the day's automatic backup starts.
 DAILY_BACKUP_DELAY_MS = 5_000
+
+#: Where the program's own translations are, under ``resources/`` (``pensiondesk_en.ts`` and ``.qm``).
+I18N_DIR = "i18n"
+_installed_translators: list[QTranslator] = []
 
 # Families registered per font file: Qt keeps application fonts for the life of the process.
 _registered_families: dict[Path, str] = {}
@@ -100,27 +104,35 @@ def apply_text_size(app: QApplication, size: TextSize) -> float:
     return point_size
 
 
-def install_translators(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
-    """Install Qt's own translation (so 确定/取消 buttons match) and PensionDesk's, for ``locale``.
+def install_translators(app: QApplication, language: Language | None = None) -> list[QTranslator]:
+    """Install Qt's own translation (so 确定/取消 buttons match) and PensionDesk's, for ``language``.
 
-    The source strings of the GUI are Simplified Chinese, so for zh_CN PensionDesk needs no ``.qm`` of its
-    own; one is loaded when ``resources/translations/pensiondesk_<locale>.qm`` exists (as English will).
+    The source strings of the GUI are Simplified Chinese, so Chinese needs only Qt's ``qtbase_zh_CN.qm``;
+    English loads ``resources/i18n/pensiondesk_en.qm`` (made by ``tools/update_translations.py``) and
+    ``qtbase_en.qm``. Translators installed before (a language chosen earlier in this process) are removed.
     Returns the translators installed; they are children of ``app`` and live as long as it does.
     """
-    locale = locale or QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    from pensiondesk.services.settings import Language
+
+    language = language or Language.CHINESE
+    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    if language is Language.ENGLISH:
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     QLocale.setDefault(locale)
-    installed: list[QTranslator] = []
+    for previous in _installed_translators:
+        app.removeTranslator(previous)
+    _installed_translators.clear()
     qt_translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    ours = _resource("translations")
-    sources = [("qtbase", qt_translations)]
-    if ours is not None:
-        sources.append(("pensiondesk", str(ours)))
+    sources = [(f"qtbase_{language.value}.qm", Path(qt_translations))]
+    ours = _resource(I18N_DIR)
+    if ours is not None and language is not Language.CHINESE:
+        sources.append((f"pensiondesk_{language.value}.qm", ours))
     for name, directory in sources:
         translator = QTranslator(app)
-        if translator.load(locale, name, "_", directory):
+        if translator.load(str(directory / name)):
             app.installTranslator(translator)
-            installed.append(translator)
-    return installed
+            _installed_translators.append(translator)
+    return list(_installed_translators)
 
 
 def build_main_window(session_factory: SessionFactory, db_path: Path) -> MainWindow:
@@ -158,20 +170,27 @@ def _application(argv: Sequence[str] | None) -> QApplication:
     return app
 
 
-def run_gui(db_path: Path, *, argv: Sequence[str] | None = None, log_dir: Path | None = None) -> int:
+def run_gui(
+    db_path: Path,
+    *,
+    argv: Sequence[str] | None = None,
+    log_dir: Path | None = None,
+    language: Language | None = None,
+) -> int:
     """Run the desktop program on ``db_path`` until its window closes; returns the exit status.
 
-    ``log_dir`` is where unexpected errors are logged (default: the per-user log directory). A database the
-    program cannot open is explained in a message box and gives :data:`EXIT_DATABASE_ERROR`.
+    ``log_dir`` is where unexpected errors are logged (default: the per-user log directory). ``language``
+    (``--lang``) overrides the one chosen on this computer (设置 → 界面语言) and ``PENSIONDESK_LANG``. A database
+    the program cannot open is explained in a message box and gives :data:`EXIT_DATABASE_ERROR`.
     """
     from pensiondesk.services.database import open_for_work
-    from pensiondesk.services.settings import text_size
+    from pensiondesk.services.settings import text_size, ui_language
     from pensiondesk.store.errors import StoreError
 
     app = _application(argv)
     install_excepthook(log_dir)
     apply_text_size(app, text_size())  # the size chosen on this computer (设置 → 字体大小), before any window
-    install_translators(app)
+    install_translators(app, language or ui_language())  # before any window: texts are translated when made
     try:
         database = open_for_work(Path(db_path))
     except StoreError as error:

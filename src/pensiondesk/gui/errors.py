@@ -40,10 +40,6 @@ _LOG_MAX_BYTES = 1_000_000
 _REPEAT_QUIET_SECONDS = 10.0
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
-
-
 def default_log_dir() -> Path:
     """The per-user log directory (Windows: ``%LOCALAPPDATA%\\PensionDesk\\Logs``)."""
     import platformdirs
@@ -60,7 +56,7 @@ def _dialog_parent() -> QWidget | None:
 
 def show_error(parent: QWidget | None, message: str, title: str | None = None) -> None:
     """A modal error box with ``message`` and a single 确定 button."""
-    QMessageBox.critical(parent, title or _tr("出错了"), message)
+    QMessageBox.critical(parent, title or QCoreApplication.translate("errors", "出错了"), message)
 
 
 def confirm(parent: QWidget | None, title: str, text: str, *, yes: str | None = None) -> bool:
@@ -71,8 +67,8 @@ def confirm(parent: QWidget | None, title: str, text: str, *, yes: str | None = 
     Tests monkeypatch this function (in the page modules that import it) to answer without a dialog.
     """
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent)
-    go_ahead = box.addButton(yes or _tr("确定(&Y)"), QMessageBox.ButtonRole.YesRole)
-    cancel = box.addButton(_tr("取消(&N)"), QMessageBox.ButtonRole.RejectRole)
+    go_ahead = box.addButton(yes or QCoreApplication.translate("errors", "确定(&Y)"), QMessageBox.ButtonRole.YesRole)
+    cancel = box.addButton(QCoreApplication.translate("errors", "取消(&N)"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()
@@ -81,7 +77,7 @@ def confirm(parent: QWidget | None, title: str, text: str, *, yes: str | None = 
 
 def show_store_error(parent: QWidget | None, error: StoreError) -> None:
     """Tell the coordinator about known database trouble, in the store's own words."""
-    show_error(parent, error.user_message, _tr("数据库问题"))
+    show_error(parent, error.user_message, QCoreApplication.translate("errors", "数据库问题"))
 
 
 class ExceptionHook:
@@ -128,8 +124,9 @@ class ExceptionHook:
             if known is not None:
                 self._notify_known(known)
             else:
-                where = str(written) if written is not None else _tr("（日志无法写入）")
-                self._notify(_tr("程序遇到意外错误，已记录日志：%s") % where)
+                unwritten = QCoreApplication.translate("errors", "（日志无法写入）")
+                where = str(written) if written is not None else unwritten
+                self._notify(QCoreApplication.translate("errors", "程序遇到意外错误，已记录日志：%s") % where)
         finally:
             self._showing = False
             self._last_shown = (key, time.monotonic())
@@ -166,7 +163,7 @@ class ExceptionHook:
         if QApplication.instance() is None:
             sys.stderr.write(message + "\n")
             return
-        show_error(_dialog_parent(), message, _tr("程序错误"))
+        show_error(_dialog_parent(), message, QCoreApplication.translate("errors", "程序错误"))
 
 
 def install_excepthook(

@@ -103,7 +103,7 @@ def run_service(parent: QWidget, session_factory: SessionFactory, work: Callable
             return work(session)
     except ServiceError as error:
         QApplication.restoreOverrideCursor()
-        QMessageBox.warning(parent, parent.tr("无法办理"), error.user_message)
+        QMessageBox.warning(parent, QApplication.translate("PensionerWidgets", "无法办理"), error.user_message)
         return None
     except StoreError as error:
         QApplication.restoreOverrideCursor()
@@ -114,7 +114,7 @@ def run_service(parent: QWidget, session_factory: SessionFactory, work: Callable
         if not isinstance(message, str):
             raise
         QApplication.restoreOverrideCursor()
-        QMessageBox.warning(parent, parent.tr("无法办理"), message)
+        QMessageBox.warning(parent, QApplication.translate("PensionerWidgets", "无法办理"), message)
         return None
     finally:
         if QApplication.overrideCursor() is not None:

@@ -43,6 +43,7 @@ from pensiondesk.gui.pensioner_widgets import (
 )
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
+    QApplication,
     QCheckBox,
     QColor,
     QComboBox,
@@ -392,7 +393,7 @@ class BenefitAnswerDialog(QDialog):
             try:
                 return dialog.answer(case_id)
             except ServiceError as error:
-                QMessageBox.warning(dialog, dialog.tr("请检查"), error.user_message)
+                QMessageBox.warning(dialog, QApplication.translate("BenefitAnswerDialog", "请检查"), error.user_message)
         return None
 
     def answer(self, case_id: str) -> BenefitAnswer:

@@ -44,7 +44,16 @@ from pensiondesk.gui.qt import (
 )
 from pensiondesk.services.people_types import ServiceError
 from pensiondesk.services.recording import Actor
-from pensiondesk.services.settings import MachineInfo, TextSize, machine_info, save_text_size, text_size
+from pensiondesk.services.settings import (
+    Language,
+    MachineInfo,
+    TextSize,
+    machine_info,
+    save_text_size,
+    save_ui_language,
+    text_size,
+    ui_language,
+)
 from pensiondesk.store.errors import StoreError
 
 __all__ = ["SettingsPage"]
@@ -137,6 +146,7 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(16, 16, 16, 16)
         layout.setSpacing(14)
         layout.addWidget(self._text_size_group())
+        layout.addWidget(self._language_group())
         layout.addWidget(self._calibration_group())
         layout.addWidget(self._info_group())
         layout.addStretch(1)
@@ -176,6 +186,46 @@ class SettingsPage(QWidget):
         box.addLayout(row)
         box.addWidget(hint)
         return group
+
+    def _language_group(self) -> QGroupBox:
+        # Each language is named in itself, so whoever sits in front of the screen finds theirs.
+        group = QGroupBox(self.tr("界面语言"))
+        self.language_buttons: dict[Language, QRadioButton] = {}
+        buttons = QButtonGroup(self)
+        row = QHBoxLayout()
+        self._language_at_start = ui_language(self._display_folder)
+        for language in Language:
+            button = QRadioButton(language.label)
+            button.setObjectName(f"language_{language.value}")
+            button.setChecked(language is self._language_at_start)
+            buttons.addButton(button)
+            self.language_buttons[language] = button
+            row.addWidget(button)
+            button.toggled.connect(lambda checked, language=language: self._language_toggled(language, checked))
+        row.addStretch(1)
+        hint = QLabel(self.tr("重启程序后生效，只影响这台电脑。人员姓名、政策包名称等资料和打印的单据仍是中文。"))
+        hint.setWordWrap(True)
+        box = QVBoxLayout(group)
+        box.addLayout(row)
+        box.addWidget(hint)
+        return group
+
+    def _language_toggled(self, language: Language, checked: bool) -> None:
+        if checked:
+            self.choose_language(language)
+
+    def choose_language(self, language: Language) -> None:
+        """Remember ``language`` on this computer; the program speaks it from the next start."""
+        button = self.language_buttons[language]
+        if not button.isChecked():
+            button.setChecked(True)  # its toggle comes back here
+            return
+        try:
+            save_ui_language(language, self._display_folder)
+        except ServiceError as error:
+            self._error(self.tr("没能保存界面语言。%s") % error)
+            return
+        self._ok(self.tr("界面语言已改为“%s”，重启程序后生效。") % language.label)
 
     def _info_group(self) -> QGroupBox:
         group = QGroupBox(self.tr("本机信息"))

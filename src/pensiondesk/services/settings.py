@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # the heavier services are imported when used: run_gui reads 
 
 __all__ = [
     "DISPLAY_FILE",
+    "LANGUAGE_ENV_VAR",
+    "Language",
     "MachineInfo",
     "TextSize",
     "file_size_text",
@@ -41,7 +43,9 @@ __all__ = [
     "printer_name",
     "save_printer_name",
     "save_text_size",
+    "save_ui_language",
     "text_size",
+    "ui_language",
     "write_overlay_test_page",
 ]
 
@@ -67,6 +71,32 @@ class TextSize(StrEnum):
         return {"standard": "标准", "large": "大", "extra_large": "特大"}[self.value]
 
 
+#: Overrides the chosen language for one run (tests, screenshots): ``PENSIONDESK_LANG=en`` or ``zh``.
+LANGUAGE_ENV_VAR = "PENSIONDESK_LANG"
+
+
+class Language(StrEnum):
+    """界面语言: the language of the program's own text (data such as names and policy packs stay as entered)."""
+
+    CHINESE = "zh_CN"
+    ENGLISH = "en"
+
+    @property
+    def label(self) -> str:
+        """The name in its own language, so anyone can find theirs in the list."""
+        return {"zh_CN": "简体中文", "en": "English"}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Language:
+        """``zh``/``zh_CN``/``zh-CN``/``中文`` or ``en``/``en_US``/``English``; :class:`ValueError` otherwise."""
+        key = text.strip().replace("-", "_").lower()
+        if key in ("zh", "zh_cn", "cn", "chinese", "中文", "简体中文"):
+            return cls.CHINESE
+        if key in ("en", "en_us", "en_gb", "english", "英文", "英语"):
+            return cls.ENGLISH
+        raise ValueError(f"不认识的界面语言“{text}”：请写 zh（简体中文）或 en（English）")
+
+
 def _display_file(folder: Path | None) -> Path:
     return (folder if folder is not None else data_dir()) / DISPLAY_FILE
 
@@ -80,27 +110,58 @@ def text_size(folder: Path | None = None) -> TextSize:
         return TextSize.STANDARD  # a missing or damaged file must never stop the program from starting
 
 
+def ui_language(folder: Path | None = None, *, override: str | None = None) -> Language:
+    """The language of the program on this computer: ``override`` (``--lang``), else ``PENSIONDESK_LANG``, else
+    the one chosen on the 设置 page, else Simplified Chinese. An unreadable file or value means Chinese."""
+    for wanted in (override, os.environ.get(LANGUAGE_ENV_VAR)):
+        if wanted:
+            try:
+                return Language.parse(wanted)
+            except ValueError:
+                pass  # a wrong variable must never stop the program; --lang is checked by the command line
+    try:
+        stored = json.loads(_display_file(folder).read_text(encoding="utf-8"))
+        return Language(stored.get("language", Language.CHINESE))
+    except (OSError, ValueError, AttributeError):
+        return Language.CHINESE
+
+
+def save_ui_language(language: Language, folder: Path | None = None) -> None:
+    """Remember ``language`` on this computer (used from the next start); :class:`ServiceError` if not writable."""
+    try:
+        _save_display(folder, "language", language.value)
+    except OSError as error:
+        path = _display_file(folder)
+        raise ServiceError(f"无法保存界面语言（{path}）：{error.strerror or error}") from None
+
+
 def save_text_size(size: TextSize, folder: Path | None = None) -> None:
     """Remember ``size`` on this computer (``folder``: the data folder by default).
 
     Written to a temporary file and renamed, so a power cut leaves the old choice rather than half a file. Raises
     :class:`ServiceError` when the folder cannot be written.
     """
-    path = _display_file(folder)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(stored, dict):
-                stored = {}
-        except (OSError, ValueError):
-            stored = {}
-        stored["text_size"] = size.value
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(temporary, path)
+        _save_display(folder, "text_size", size.value)
     except OSError as error:
+        path = _display_file(folder)
         raise ServiceError(f"无法保存字体大小（{path}）：{error.strerror or error}") from None
+
+
+def _save_display(folder: Path | None, key: str, value: str) -> None:
+    """Set one key of ``display.json``, keeping the others (temporary file + rename: a power cut keeps the old)."""
+    path = _display_file(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict):
+            stored = {}
+    except (OSError, ValueError):
+        stored = {}
+    stored[key] = value
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def printer_name(folder: Path | None = None) -> str | None:

@@ -1,0 +1,3434 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AnnouncementEditor</name>
+    <message>
+        <source>缴费通知</source>
+        <translation>Contribution notice</translation>
+    </message>
+    <message>
+        <source>认证通知</source>
+        <translation>Survival check notice</translation>
+    </message>
+    <message>
+        <source>致城乡居民的一封信（政策问答）</source>
+        <translation>Letter to residents (policy questions and answers)</translation>
+    </message>
+    <message>
+        <source>会议通知</source>
+        <translation>Meeting notice</translation>
+    </message>
+    <message>
+        <source> 年度</source>
+        <translation> (year)</translation>
+    </message>
+    <message>
+        <source>张贴通知（A4 大字）(&amp;A)</source>
+        <translation>Wall notice (A4, large print) (&amp;A)</translation>
+    </message>
+    <message>
+        <source>宣传单（A5，一张 A4 印两份）(&amp;5)</source>
+        <translation>Leaflet (A5, two per A4 sheet) (&amp;5)</translation>
+    </message>
+    <message>
+        <source>通知种类</source>
+        <translation>Notice type</translation>
+    </message>
+    <message>
+        <source>种类(&amp;K)：</source>
+        <translation>&amp;Kind:</translation>
+    </message>
+    <message>
+        <source>年度(&amp;Y)：</source>
+        <translation>&amp;Year:</translation>
+    </message>
+    <message>
+        <source>版式：</source>
+        <translation>Layout:</translation>
+    </message>
+    <message>
+        <source>村级现金收缴</source>
+        <translation>Cash collected in the village</translation>
+    </message>
+    <message>
+        <source>银行代收</source>
+        <translation>Collected by the bank</translation>
+    </message>
+    <message>
+        <source>税务渠道</source>
+        <translation>Through the tax office</translation>
+    </message>
+    <message>
+        <source>每行一项议程</source>
+        <translation>One agenda item per line</translation>
+    </message>
+    <message>
+        <source>不填时为本村协办员</source>
+        <translation>If left empty: the village coordinator</translation>
+    </message>
+    <message>
+        <source>通知中的事项（保存为本村设置，下次自动填好）</source>
+        <translation>Details in the notice (saved for this village and filled in next time)</translation>
+    </message>
+    <message>
+        <source>征缴开始(&amp;B)：</source>
+        <translation>Collection &amp;begins:</translation>
+    </message>
+    <message>
+        <source>征缴截止(&amp;E)：</source>
+        <translation>Collection &amp;ends:</translation>
+    </message>
+    <message>
+        <source>缴费地点(&amp;W)：</source>
+        <translation>&amp;Where to pay:</translation>
+    </message>
+    <message>
+        <source>代收银行：</source>
+        <translation>Collecting bank:</translation>
+    </message>
+    <message>
+        <source>缴费方式：</source>
+        <translation>How to pay:</translation>
+    </message>
+    <message>
+        <source>认证截止(&amp;E)：</source>
+        <translation>Check &amp;deadline:</translation>
+    </message>
+    <message>
+        <source>现场认证地点(&amp;W)：</source>
+        <translation>&amp;Where to come for the check:</translation>
+    </message>
+    <message>
+        <source>上门认证开始：</source>
+        <translation>Home visits begin:</translation>
+    </message>
+    <message>
+        <source>会议日期(&amp;B)：</source>
+        <translation>Meeting &amp;date:</translation>
+    </message>
+    <message>
+        <source>会议时间：</source>
+        <translation>Meeting time:</translation>
+    </message>
+    <message>
+        <source>会议地点(&amp;W)：</source>
+        <translation>&amp;Where:</translation>
+    </message>
+    <message>
+        <source>参会人员：</source>
+        <translation>Who should attend:</translation>
+    </message>
+    <message>
+        <source>会议议程（每行一项）：</source>
+        <translation>Agenda (one item per line):</translation>
+    </message>
+    <message>
+        <source>联系人(&amp;C)：</source>
+        <translation>&amp;Contact person:</translation>
+    </message>
+    <message>
+        <source>联系电话：</source>
+        <translation>Contact phone:</translation>
+    </message>
+    <message>
+        <source>按模板生成(&amp;G)</source>
+        <translation>&amp;Generate from template</translation>
+    </message>
+    <message>
+        <source>按县里的模板和政策包重新生成通知文字（会替换下面已修改的文字）</source>
+        <translation>Write the notice again from the county&apos;s template and the policy pack (replaces any edits below)</translation>
+    </message>
+    <message>
+        <source>标题中的换行就是打印时的换行</source>
+        <translation>Line breaks in the title are printed as they are</translation>
+    </message>
+    <message>
+        <source>段与段之间空一行；以 # 开头的一段是小标题；单独一行的 {tier_table} 等表示在这里插入按政策包计算的表格，表格内容不能在这里修改，可以整行删去或移动。</source>
+        <translation>Leave an empty line between paragraphs; a paragraph starting with # is a subheading. A line with only {tier_table} or similar inserts a table calculated from the policy pack here: its contents cannot be edited, but the whole line can be deleted or moved.</translation>
+    </message>
+    <message>
+        <source>打印前修改文字（只影响这一次打印）</source>
+        <translation>Edit the text before printing (this printing only)</translation>
+    </message>
+    <message>
+        <source>标题(&amp;T)：</source>
+        <translation>&amp;Title:</translation>
+    </message>
+    <message>
+        <source>称呼(&amp;U)：</source>
+        <translation>Sal&amp;utation:</translation>
+    </message>
+    <message>
+        <source>正文(&amp;X)：</source>
+        <translation>Te&amp;xt:</translation>
+    </message>
+    <message>
+        <source>预览(&amp;P)</source>
+        <translation>&amp;Preview</translation>
+    </message>
+    <message>
+        <source>打印(&amp;R)…</source>
+        <translation>P&amp;rint…</translation>
+    </message>
+    <message>
+        <source>另存为PDF(&amp;S)…</source>
+        <translation>&amp;Save as PDF…</translation>
+    </message>
+    <message>
+        <source>打印日期</source>
+        <translation>Printed on</translation>
+    </message>
+    <message>
+        <source>种类</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>版式</source>
+        <translation>Layout</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>模板</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <source>查看所选记录(&amp;O)</source>
+        <translation>&amp;Open selected record</translation>
+    </message>
+    <message>
+        <source>打印记录（本村贴出和发放过的通知）</source>
+        <translation>Print log (notices this village has posted or handed out)</translation>
+    </message>
+    <message>
+        <source>重新生成通知</source>
+        <translation>Generate the notice again</translation>
+    </message>
+    <message>
+        <source>已修改的文字将被模板重新生成的文字替换，是否继续？</source>
+        <translation>Your edits will be replaced by text generated from the template. Continue?</translation>
+    </message>
+    <message>
+        <source>以下字符在打印字体中没有，印出来会是空白方框：%s
+请改用常用字后再打印。</source>
+        <translation>These characters are missing from the printing font and would print as empty boxes: %s
+Please use common characters instead, then print.</translation>
+    </message>
+    <message>
+        <source>无法生成打印文件：%s</source>
+        <translation>Could not make the file to print: %s</translation>
+    </message>
+    <message>
+        <source>A4 张贴通知</source>
+        <translation>A4 wall notice</translation>
+    </message>
+    <message>
+        <source>A4 横放，每张两份宣传单</source>
+        <translation>A4 landscape, two leaflets per sheet</translation>
+    </message>
+    <message>
+        <source>共 %d 页（%s）</source>
+        <translation>%d page(s) (%s)</translation>
+    </message>
+    <message>
+        <source>另存为PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>无法保存文件 %s：%s</source>
+        <translation>Could not save the file %s: %s</translation>
+    </message>
+    <message>
+        <source>已保存：%s</source>
+        <translation>Saved: %s</translation>
+    </message>
+    <message>
+        <source>打印通知</source>
+        <translation>Print notice</translation>
+    </message>
+    <message>
+        <source>打印机无法开始打印，请检查打印机是否连接、是否缺纸。</source>
+        <translation>The printer could not start. Check that it is connected and has paper.</translation>
+    </message>
+    <message>
+        <source>已送打印机：%d 页</source>
+        <translation>Sent to the printer: %d page(s)</translation>
+    </message>
+    <message>
+        <source>张贴通知</source>
+        <translation>Wall notice</translation>
+    </message>
+    <message>
+        <source>宣传单</source>
+        <translation>Leaflet</translation>
+    </message>
+    <message>
+        <source>请先在打印记录中选择一条。</source>
+        <translation>Select an entry in the print log first.</translation>
+    </message>
+    <message>
+        <source>打印记录：%s 打印的“%s”（%s）</source>
+        <translation>Print log: printed on %s, “%s” (%s)</translation>
+    </message>
+    <message>
+        <source>通知/宣传单</source>
+        <translation>Notices/leaflets</translation>
+    </message>
+</context>
+<context>
+    <name>BackgroundJob</name>
+    <message>
+        <source>导入时程序出错，没有写入任何数据；错误已记录在日志中</source>
+        <extracomment>File types a roster comes as (domain.md §16). Up to this many rows the preview fits each row&apos;s height to its problem text (measuring costs time). Called in the worker thread after each progress report (tests cancel at an exact point with it).</extracomment>
+        <translation>The program hit an error while importing. Nothing was written; the error has been logged.</translation>
+    </message>
+</context>
+<context>
+    <name>BenefitAnswerDialog</name>
+    <message>
+        <source>登记县级审核结果</source>
+        <translation>Record the county&apos;s decision</translation>
+    </message>
+    <message>
+        <source>审核通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>例如 165.32</source>
+        <translation>e.g. 165.32</translation>
+    </message>
+    <message>
+        <source>例如 2027-01</source>
+        <translation>e.g. 2027-01</translation>
+    </message>
+    <message>
+        <source>审核结果：</source>
+        <translation>Decision:</translation>
+    </message>
+    <message>
+        <source>月养老金（元）：</source>
+        <translation>Monthly pension (yuan):</translation>
+    </message>
+    <message>
+        <source>待遇起始年月：</source>
+        <translation>Pension starts (year-month):</translation>
+    </message>
+    <message>
+        <source>退回原因：</source>
+        <translation>Reason returned:</translation>
+    </message>
+    <message>
+        <source>答复日期：</source>
+        <translation>Date of reply:</translation>
+    </message>
+    <message>
+        <source>请检查</source>
+        <translation>Please check</translation>
+    </message>
+</context>
+<context>
+    <name>BooksTab</name>
+    <message>
+        <source>登记并启用(&amp;A)</source>
+        <translation>Register and st&amp;art using</translation>
+    </message>
+    <message>
+        <source>启用(&amp;O)</source>
+        <translation>Start &amp;using</translation>
+    </message>
+    <message>
+        <source>结本(&amp;C)</source>
+        <translation>&amp;Close book</translation>
+    </message>
+    <message>
+        <source>对账(&amp;D)</source>
+        <translation>Reconcile (&amp;D)</translation>
+    </message>
+    <message>
+        <source>核销(&amp;W)</source>
+        <translation>&amp;Write off</translation>
+    </message>
+    <message>
+        <source>结本原因 / 遗失情况说明</source>
+        <translation>Reason for closing / what happened to lost receipts</translation>
+    </message>
+    <message>
+        <source>遗失的空白票号</source>
+        <translation>Numbers of lost blank receipts</translation>
+    </message>
+    <message>
+        <source>遗失登记(&amp;L)</source>
+        <translation>Record &amp;lost</translation>
+    </message>
+    <message>
+        <source>保存偏移</source>
+        <translation>Save offsets</translation>
+    </message>
+    <message>
+        <source>打印校准页(&amp;T)</source>
+        <translation>Print &amp;test page</translation>
+    </message>
+    <message>
+        <source>收据用套打方式打印（县里预印的收据纸）</source>
+        <translation>Print receipts as overlay (on the county&apos;s pre-printed receipt paper)</translation>
+    </message>
+    <message>
+        <source>字轨(&amp;Z)：</source>
+        <translation>Series (&amp;Z):</translation>
+    </message>
+    <message>
+        <source>起始号码：</source>
+        <translation>First number:</translation>
+    </message>
+    <message>
+        <source>终止号码：</source>
+        <translation>Last number:</translation>
+    </message>
+    <message>
+        <source>套打校准（向右、向下为正，单位毫米）</source>
+        <translation>Overlay calibration (right and down are positive, in mm)</translation>
+    </message>
+    <message>
+        <source>水平偏移：</source>
+        <translation>Horizontal offset:</translation>
+    </message>
+    <message>
+        <source>垂直偏移：</source>
+        <translation>Vertical offset:</translation>
+    </message>
+    <message>
+        <source>已登记并启用票据本 %s %d–%d</source>
+        <translation>Receipt book %s %d–%d registered and in use</translation>
+    </message>
+    <message>
+        <source>已登记票据本 %s %d–%d（当前票据本用完后再启用）</source>
+        <translation>Receipt book %s %d–%d registered (start using it when the current book is used up)</translation>
+    </message>
+    <message>
+        <source>请先选中一本票据</source>
+        <translation>Select a receipt book first</translation>
+    </message>
+    <message>
+        <source>%s：%s %d–%d</source>
+        <translation>%s: %s %d–%d</translation>
+    </message>
+    <message>
+        <source>请选中票据本并填写遗失的号码</source>
+        <translation>Select the receipt book and enter the lost numbers</translation>
+    </message>
+    <message>
+        <source>已登记遗失：%s</source>
+        <translation>Recorded as lost: %s</translation>
+    </message>
+    <message>
+        <source>套打偏移已保存：水平 %s 毫米，垂直 %s 毫米</source>
+        <translation>Overlay offsets saved: horizontal %s mm, vertical %s mm</translation>
+    </message>
+    <message>
+        <source>收据将用套打方式打印</source>
+        <translation>Receipts will be printed as overlay</translation>
+    </message>
+    <message>
+        <source>收据将打印完整的三联票面</source>
+        <translation>Receipts will be printed in full (all three parts)</translation>
+    </message>
+</context>
+<context>
+    <name>CollectTab</name>
+    <message>
+        <source>输入或粘贴身份证号（或后 6 位），按回车</source>
+        <extracomment>Sends a PDF to paper: (file, what it is, e.g. 收据 HQ2026-00000001) → a sentence for the status line.</extracomment>
+        <translation>Type or paste the ID number (or its last 6 digits) and press Enter</translation>
+    </message>
+    <message>
+        <source>亲属或他人代缴时填写</source>
+        <translation>Fill in when a relative or someone else pays</translation>
+    </message>
+    <message>
+        <source>补缴以前年度时填写乡镇审批文号</source>
+        <translation>For back payments of earlier years: the township&apos;s approval number</translation>
+    </message>
+    <message>
+        <source>收款并打印收据(&amp;S)</source>
+        <translation>Collect and print receipt (&amp;S)</translation>
+    </message>
+    <message>
+        <source>作废原因</source>
+        <translation>Reason for voiding</translation>
+    </message>
+    <message>
+        <source>作废(&amp;X)</source>
+        <translation>Void (&amp;X)</translation>
+    </message>
+    <message>
+        <source>换开(&amp;K)</source>
+        <translation>Reissue (&amp;K)</translation>
+    </message>
+    <message>
+        <source>重打(&amp;R)</source>
+        <translation>&amp;Reprint</translation>
+    </message>
+    <message>
+        <source>身份证号(&amp;I)：</source>
+        <translation>&amp;ID number:</translation>
+    </message>
+    <message>
+        <source>缴费年度(&amp;Y)：</source>
+        <translation>Contribution &amp;year:</translation>
+    </message>
+    <message>
+        <source>参保人和家庭成员</source>
+        <translation>Insured person and household</translation>
+    </message>
+    <message>
+        <source>缴费</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>缴费档次(&amp;T)：</source>
+        <translation>Contribution &amp;tier:</translation>
+    </message>
+    <message>
+        <source>缴费人(&amp;P)：</source>
+        <translation>&amp;Paid by:</translation>
+    </message>
+    <message>
+        <source>缴费渠道(&amp;C)：</source>
+        <translation>Payment &amp;channel:</translation>
+    </message>
+    <message>
+        <source>补缴审批(&amp;A)：</source>
+        <translation>Back-payment &amp;approval:</translation>
+    </message>
+    <message>
+        <source>测算：</source>
+        <translation>Calculation:</translation>
+    </message>
+    <message>
+        <source>实收金额(&amp;M)：</source>
+        <translation>A&amp;mount received:</translation>
+    </message>
+    <message>
+        <source>今天开具的收据(&amp;L)：</source>
+        <translation>Receipts issued today (&amp;L):</translation>
+    </message>
+    <message>
+        <source>作废原因(&amp;Q)：</source>
+        <translation>Reason for voiding (&amp;Q):</translation>
+    </message>
+    <message>
+        <source>输入身份证号后按回车，显示参保人、家庭成员和可选档次。</source>
+        <translation>Enter an ID number and press Enter to see the insured person, the household and the tiers to choose from.</translation>
+    </message>
+    <message>
+        <source>没有正在使用的票据本（在“票据本”中登记并启用）</source>
+        <translation>No receipt book in use (register and start one under “Receipt books”)</translation>
+    </message>
+    <message>
+        <source>下一张收据：%s（本册剩 %d 张）</source>
+        <translation>Next receipt: %s (%d left in this book)</translation>
+    </message>
+    <message>
+        <source>本村没有身份证号为 %s 的人员</source>
+        <translation>Nobody in this village has the ID number %s</translation>
+    </message>
+    <message>
+        <source>有 %d 人的身份证号以 %s 结尾，请用 ↑↓ 选择后按回车</source>
+        <translation>%d people have ID numbers ending in %s: choose with ↑↓ and press Enter</translation>
+    </message>
+    <message>
+        <source>%s 的 %d 年度已缴费（%s 元档%s）</source>
+        <translation>%s has already paid for %d (%s yuan tier%s)</translation>
+    </message>
+    <message>
+        <source>已收款：%s %d 年度 %s 元档，实收 %s</source>
+        <translation>Payment collected: %s, %d, %s yuan tier, received %s</translation>
+    </message>
+    <message>
+        <source>不开村级收据</source>
+        <translation>no village receipt</translation>
+    </message>
+    <message>
+        <source>请先在“今天开具的收据”中选中一张</source>
+        <translation>Select a receipt in “Receipts issued today” first</translation>
+    </message>
+    <message>
+        <source>请先填写作废原因（Alt+Q）</source>
+        <translation>Enter the reason for voiding first (Alt+Q)</translation>
+    </message>
+    <message>
+        <source>确定要作废收据 %s 并换开新收据吗？
+
+作废后号码保留并标记“作废”，不能恢复；缴费记录改开在下一个号码上，并打印新收据。</source>
+        <translation>Void receipt %s and issue a new one?
+
+The voided number is kept and marked “void”; this cannot be undone. The payment moves to the next number and a new receipt is printed.</translation>
+    </message>
+    <message>
+        <source>作废并换开(&amp;Y)</source>
+        <translation>Void and reissue (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>确定要作废收据 %s 吗？
+
+作废后号码保留并标记“作废”，不能恢复；这笔缴费记录同时冲正，请把现金退还缴费人。</source>
+        <translation>Void receipt %s?
+
+The number is kept and marked “void”; this cannot be undone. The payment is reversed: give the cash back to the payer.</translation>
+    </message>
+    <message>
+        <source>作废(&amp;Y)</source>
+        <translation>Void (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>作废收据</source>
+        <translation>Void receipt</translation>
+    </message>
+    <message>
+        <source>没有作废，收据 %s 保持不变</source>
+        <translation>Not voided: receipt %s is unchanged</translation>
+    </message>
+    <message>
+        <source>已作废 %s，换开 %s；%s</source>
+        <translation>Voided %s, reissued as %s; %s</translation>
+    </message>
+    <message>
+        <source>已作废 %s，缴费记录已冲正，请退还现金</source>
+        <translation>Voided %s and reversed the payment: give the cash back</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>处理冲突 — %s</source>
+        <translation>Resolve conflict — %s</translation>
+    </message>
+    <message>
+        <source>标黄的项目两边不同。保留本机：以本机内容覆盖县里（下次同步时上传）；采用县级：把县里的内容写回本机。</source>
+        <translation>Items in yellow differ. Keep this computer&apos;s: overwrite the county&apos;s copy with this computer&apos;s (sent at the next sync). Use the county&apos;s: write the county&apos;s copy back to this computer.</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>本机</source>
+        <translation>This computer</translation>
+    </message>
+    <message>
+        <source>县级</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>保留本机(&amp;L)</source>
+        <translation>Keep &amp;local</translation>
+    </message>
+    <message>
+        <source>采用县级(&amp;C)</source>
+        <translation>Use &amp;county&apos;s</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>CoverageChart</name>
+    <message>
+        <source>各村民小组参保率</source>
+        <translation>Enrolment rate by village group</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseTab</name>
+    <message>
+        <source>实交现金（元）</source>
+        <translation>Cash handed over (yuan)</translation>
+    </message>
+    <message>
+        <source>实交现金与收据合计不符时，说明原因</source>
+        <translation>If the cash does not match the receipts total, explain why</translation>
+    </message>
+    <message>
+        <source>日结并打印交款单(&amp;J)</source>
+        <translation>Close the day and print handover sheet (&amp;J)</translation>
+    </message>
+    <message>
+        <source>打印交款单(&amp;P)</source>
+        <translation>&amp;Print handover sheet</translation>
+    </message>
+    <message>
+        <source>日期(&amp;D)：</source>
+        <translation>&amp;Date:</translation>
+    </message>
+    <message>
+        <source>实交现金(&amp;K)：</source>
+        <translation>Cash handed over (&amp;K):</translation>
+    </message>
+    <message>
+        <source>差额说明(&amp;N)：</source>
+        <translation>Differe&amp;nce explained:</translation>
+    </message>
+    <message>
+        <source>有效收据 %d 张，合计 %s（%s）；作废 %d 张；遗失 %d 张</source>
+        <translation>%d valid receipts, total %s (%s); %d void; %d lost</translation>
+    </message>
+    <message>
+        <source>。已日结：实交现金 %s，差额 %s，当天票据已锁定</source>
+        <translation>. Day closed: cash handed over %s, difference %s; the day&apos;s receipts are locked</translation>
+    </message>
+    <message>
+        <source>以下日期有收据尚未日结：%s</source>
+        <translation>These days have receipts not yet closed: %s</translation>
+    </message>
+    <message>
+        <source>有效收据 %d 张，合计 %s；实交现金 %s</source>
+        <translation>%d valid receipts, total %s; cash handed over %s</translation>
+    </message>
+    <message>
+        <source>，%s %s</source>
+        <translation>, %s %s</translation>
+    </message>
+    <message>
+        <source>多</source>
+        <translation>over</translation>
+    </message>
+    <message>
+        <source>少</source>
+        <translation>short</translation>
+    </message>
+    <message>
+        <source>确定要日结 %s 吗？
+
+%s。
+日结后这一天的收据全部锁定：不能再收款、作废或换开，日结也不能撤销。</source>
+        <translation>Close the day %s?
+
+%s.
+After closing, all receipts of that day are locked: no more payments, voids or reissues, and the day close cannot be undone.</translation>
+    </message>
+    <message>
+        <source>日结</source>
+        <translation>Close the day</translation>
+    </message>
+    <message>
+        <source>日结(&amp;Y)</source>
+        <translation>Close the day (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>没有日结，%s 的收据仍可修改</source>
+        <translation>Not closed: receipts of %s can still be changed</translation>
+    </message>
+    <message>
+        <source>%s 已日结，当天票据已锁定；%s</source>
+        <translation>%s closed, the day&apos;s receipts are locked; %s</translation>
+    </message>
+</context>
+<context>
+    <name>DeathReportDialog</name>
+    <message>
+        <source>登记死亡</source>
+        <translation>Report a death</translation>
+    </message>
+    <message>
+        <source>死者的18位身份证号</source>
+        <translation>The deceased&apos;s 18-digit ID number</translation>
+    </message>
+    <message>
+        <source>死亡证明、火化证明或户口注销证明编号</source>
+        <translation>Number of the death, cremation or household-deregistration certificate</translation>
+    </message>
+    <message>
+        <source>银行流水显示已发放至哪个月，如 2026-06；不填按报告当月</source>
+        <translation>Last month paid according to the bank, e.g. 2026-06; if empty, the month of the report</translation>
+    </message>
+    <message>
+        <source>不填按核定金额</source>
+        <translation>If empty, the approved amount</translation>
+    </message>
+    <message>
+        <source>死亡时正在服刑</source>
+        <translation>Was serving a prison sentence at death</translation>
+    </message>
+    <message>
+        <source>已享受其他丧葬补助</source>
+        <translation>Already received another funeral grant</translation>
+    </message>
+    <message>
+        <source>身份证号：</source>
+        <translation>ID number:</translation>
+    </message>
+    <message>
+        <source>死亡日期：</source>
+        <translation>Date of death:</translation>
+    </message>
+    <message>
+        <source>报告日期：</source>
+        <translation>Date reported:</translation>
+    </message>
+    <message>
+        <source>信息来源：</source>
+        <translation>Source of information:</translation>
+    </message>
+    <message>
+        <source>证明材料：</source>
+        <translation>Certificate:</translation>
+    </message>
+    <message>
+        <source>已发放至：</source>
+        <translation>Paid up to:</translation>
+    </message>
+    <message>
+        <source>月养老金（元）：</source>
+        <translation>Monthly pension (yuan):</translation>
+    </message>
+    <message>
+        <source>继承人姓名：</source>
+        <translation>Heir&apos;s name:</translation>
+    </message>
+    <message>
+        <source>继承人身份证号：</source>
+        <translation>Heir&apos;s ID number:</translation>
+    </message>
+    <message>
+        <source>银行卡（社保卡）号：</source>
+        <translation>Bank card (social security card) number:</translation>
+    </message>
+</context>
+<context>
+    <name>DeathsTab</name>
+    <message>
+        <source>登记死亡(&amp;R)…</source>
+        <translation>&amp;Report a death…</translation>
+    </message>
+    <message>
+        <source>导入民政死亡名单(&amp;I)…</source>
+        <translation>&amp;Import civil affairs death list…</translation>
+    </message>
+    <message>
+        <source>填写继承人…</source>
+        <translation>Enter heir…</translation>
+    </message>
+    <message>
+        <source>村级初审…</source>
+        <translation>Village first review…</translation>
+    </message>
+    <message>
+        <source>上报</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <source>登记乡镇/县级结果…</source>
+        <translation>Record township/county decision…</translation>
+    </message>
+    <message>
+        <source>打印申请表(&amp;P)…</source>
+        <translation>&amp;Print application form…</translation>
+    </message>
+    <message>
+        <source>不予支付</source>
+        <translation>Not payable</translation>
+    </message>
+    <message>
+        <source>死亡注销</source>
+        <translation>Death deregistration</translation>
+    </message>
+    <message>
+        <source>请先选中一条注销登记</source>
+        <translation>Select a deregistration first</translation>
+    </message>
+    <message>
+        <source>确定要登记 %s（%s）死亡吗？
+
+死亡日期 %s。登记后此人参保状态改为“终止”，养老金停发，并算出多领金额和丧葬补助金。登记后不能撤销，请先核对姓名、身份证号和死亡日期。</source>
+        <translation>Report the death of %s (%s)?
+
+Date of death %s. The person&apos;s status becomes “ended”, the pension stops, and any overpayment and the funeral grant are calculated. This cannot be undone: check the name, ID number and date of death first.</translation>
+    </message>
+    <message>
+        <source>登记死亡</source>
+        <translation>Report a death</translation>
+    </message>
+    <message>
+        <source>登记死亡(&amp;Y)</source>
+        <translation>Report the death (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>没有登记 %s 的死亡</source>
+        <translation>The death of %s was not reported</translation>
+    </message>
+    <message>
+        <source>已登记死亡，自 %s 起停发；多领 %d 个月共 %s 元</source>
+        <translation>Death reported; the pension stops from %s; overpaid %d month(s), %s yuan in total</translation>
+    </message>
+    <message>
+        <source>丧葬补助金抵扣 %s 元</source>
+        <translation>%s yuan deducted from the funeral grant</translation>
+    </message>
+    <message>
+        <source>选择民政死亡名单</source>
+        <translation>Choose the civil affairs death list</translation>
+    </message>
+    <message>
+        <source>表格 (*.xlsx *.xls *.csv *.ods)</source>
+        <translation>Spreadsheets (*.xlsx *.xls *.csv *.ods)</translation>
+    </message>
+    <message>
+        <source>民政死亡名单 %s：共 %d 行，已登记死亡 %d 人，需要核实 %d 行，本村无此人 %d 行，此前已登记 %d 行，有问题 %d 行</source>
+        <translation>Civil affairs death list %s: %d rows; %d deaths reported, %d rows to verify, %d rows not in this village, %d rows reported before, %d rows with problems</translation>
+    </message>
+    <message>
+        <source>需要核实</source>
+        <translation>To verify</translation>
+    </message>
+    <message>
+        <source>本村无此人</source>
+        <translation>Not in this village</translation>
+    </message>
+    <message>
+        <source>有问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>村级初审</source>
+        <translation>Village first review</translation>
+    </message>
+    <message>
+        <source>初审人（须与录入人不同）：</source>
+        <translation>Reviewer (not the person who entered it):</translation>
+    </message>
+    <message>
+        <source>乡镇复审通过</source>
+        <translation>Township review passed</translation>
+    </message>
+    <message>
+        <source>县级审核通过（归档）</source>
+        <translation>County approved (archived)</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>退回后已改正，重新录入</source>
+        <translation>Corrected after return, entered again</translation>
+    </message>
+    <message>
+        <source>登记审核结果</source>
+        <translation>Record review decision</translation>
+    </message>
+    <message>
+        <source>结果：</source>
+        <translation>Decision:</translation>
+    </message>
+    <message>
+        <source>退回原因：</source>
+        <translation>Reason returned:</translation>
+    </message>
+    <message>
+        <source>注销登记暨丧葬补助金申请表</source>
+        <translation>Deregistration and funeral grant application form</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolDialog</name>
+    <message>
+        <source>登记到县级服务器</source>
+        <translation>Enrol with the county server</translation>
+    </message>
+    <message>
+        <source>请填写县社保局提供的服务器地址和一次性登记码。登记后，本机已有的全部记录会排队上传到县里。</source>
+        <translation>Enter the server address and the one-time enrolment code from the county social security bureau. After enrolling, all records already on this computer are queued for upload to the county.</translation>
+    </message>
+    <message>
+        <source>例如：https://sync.example.gov.cn</source>
+        <translation>e.g. https://sync.example.gov.cn</translation>
+    </message>
+    <message>
+        <source>例如：K7QH-3MZP-W2RC-9TXA</source>
+        <translation>e.g. K7QH-3MZP-W2RC-9TXA</translation>
+    </message>
+    <message>
+        <source>可不填（默认：电脑名）</source>
+        <translation>Optional (default: the computer&apos;s name)</translation>
+    </message>
+    <message>
+        <source>服务器地址(&amp;S)：</source>
+        <translation>&amp;Server address:</translation>
+    </message>
+    <message>
+        <source>登记码(&amp;C)：</source>
+        <translation>Enrolment &amp;code:</translation>
+    </message>
+    <message>
+        <source>本机名称(&amp;N)：</source>
+        <translation>&amp;Name of this computer:</translation>
+    </message>
+    <message>
+        <source>登记</source>
+        <translation>Enrol</translation>
+    </message>
+    <message>
+        <source>服务器地址应以 https:// 或 http:// 开头</source>
+        <translation>The server address must start with https:// or http://</translation>
+    </message>
+    <message>
+        <source>请填写县社保局给的登记码</source>
+        <translation>Enter the enrolment code from the county social security bureau</translation>
+    </message>
+</context>
+<context>
+    <name>EstimateTab</name>
+    <message>
+        <source>本村人员的身份证号（可不填）</source>
+        <translation>ID number of a villager (optional)</translation>
+    </message>
+    <message>
+        <source>全部档次；或如 100,300,500</source>
+        <translation>All tiers; or e.g. 100,300,500</translation>
+    </message>
+    <message>
+        <source>测算(&amp;S)</source>
+        <translation>Calculate (&amp;S)</translation>
+    </message>
+    <message>
+        <source>打印(&amp;P)</source>
+        <translation>&amp;Print</translation>
+    </message>
+    <message>
+        <source>身份证号(&amp;I)：</source>
+        <translation>&amp;ID number:</translation>
+    </message>
+    <message>
+        <source>或出生日期(&amp;B)：</source>
+        <translation>or date of &amp;birth:</translation>
+    </message>
+    <message>
+        <source>档次(&amp;T)：</source>
+        <translation>&amp;Tiers:</translation>
+    </message>
+</context>
+<context>
+    <name>FilePage</name>
+    <message>
+        <source>第 1 步：选择花名册文件</source>
+        <translation>Step 1: choose the roster file</translation>
+    </message>
+    <message>
+        <source>支持 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）和 .csv 文件。</source>
+        <translation>Excel (.xlsx, .xls), WPS/LibreOffice (.ods) and .csv files can be used.</translation>
+    </message>
+    <message>
+        <source>点“浏览…”选择文件，或把文件路径粘贴到这里</source>
+        <translation>Click “Browse…” to choose a file, or paste the file&apos;s path here</translation>
+    </message>
+    <message>
+        <source>浏览(&amp;O)…</source>
+        <translation>Br&amp;owse…</translation>
+    </message>
+    <message>
+        <source>文件第一行可以是标题（如“××村参保花名册”），程序会自动找到表头。表头中至少要有“姓名”和“身份证号”两列。导入前会先检查每一行，确认后才写入。</source>
+        <translation>The first line of the file may be a title (such as “XX village insured roster”); the program finds the header row by itself. The header must have at least the columns “姓名” (name) and “身份证号” (ID number). Every row is checked before importing, and nothing is written until you confirm.</translation>
+    </message>
+    <message>
+        <source>花名册 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)</source>
+        <translation>Rosters (*.xlsx *.xlsm *.xls *.ods *.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <source>选择花名册文件</source>
+        <translation>Choose the roster file</translation>
+    </message>
+    <message>
+        <source>找不到文件“%s”；请重新选择</source>
+        <translation>File “%s” not found; please choose again</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <source>全部</source>
+        <extracomment>即将到龄: persons who turn 60 within this many months. The day the filters count from (即将到龄, this year&apos;s documents); ``None``: the real today.</extracomment>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>即将到龄（3个月内）</source>
+        <translation>Turning 60 (within 3 months)</translation>
+    </message>
+    <message>
+        <source>3个月内年满60周岁、需要办理待遇领取的人员</source>
+        <translation>People who turn 60 within 3 months and need to apply for their pension</translation>
+    </message>
+    <message>
+        <source>材料未交齐</source>
+        <translation>Papers missing</translation>
+    </message>
+    <message>
+        <source>外出务工人员今年的委托书、承诺书等材料还没有交齐</source>
+        <translation>Migrant workers whose papers for this year (power of attorney, pledge, etc.) are not all in yet</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
+        <source>村民小组：</source>
+        <translation>Village group:</translation>
+    </message>
+    <message>
+        <source>参保状态：</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>参保身份：</source>
+        <translation>Category:</translation>
+    </message>
+</context>
+<context>
+    <name>GroupChooser</name>
+    <message>
+        <source>全部村民小组</source>
+        <extracomment>Sample texts for column widths, by header: widths follow the font, not pixels.</extracomment>
+        <translation>All village groups</translation>
+    </message>
+</context>
+<context>
+    <name>HeirDialog</name>
+    <message>
+        <source>填写继承人</source>
+        <translation>Enter heir</translation>
+    </message>
+    <message>
+        <source>继承人姓名：</source>
+        <translation>Heir&apos;s name:</translation>
+    </message>
+    <message>
+        <source>身份证号：</source>
+        <translation>ID number:</translation>
+    </message>
+    <message>
+        <source>银行卡（社保卡）号：</source>
+        <translation>Bank card (social security card) number:</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdDialog</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>公民身份号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <source>参保状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>迁入他户(&amp;M)…</source>
+        <translation>&amp;Move to another household…</translation>
+    </message>
+    <message>
+        <source>设为户主(&amp;H)…</source>
+        <translation>Make &amp;head of household…</translation>
+    </message>
+    <message>
+        <source>单独立户(&amp;N)</source>
+        <translation>&amp;New household of own</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>家庭 — %s</source>
+        <translation>Household — %s</translation>
+    </message>
+    <message>
+        <source>%s 还没有归入任何一户</source>
+        <translation>%s does not belong to any household yet</translation>
+    </message>
+    <message>
+        <source>可以点“单独立户”让他（她）当户主，或点“迁入他户”加入已有的一户。</source>
+        <translation>Click “New household of own” to make them head of their own household, or “Move to another household” to join an existing one.</translation>
+    </message>
+    <message>
+        <source>（未指定户主）</source>
+        <translation>(no head of household)</translation>
+    </message>
+    <message>
+        <source>家庭 — 户主：%s</source>
+        <translation>Household — head: %s</translation>
+    </message>
+    <message>
+        <source>户主：%s&#x3000;&#x3000;共 %d 人</source>
+        <translation>Head: %s    %d member(s)</translation>
+    </message>
+    <message>
+        <source>户号：%s</source>
+        <translation>Household no.: %s</translation>
+    </message>
+    <message>
+        <source>未填</source>
+        <translation>not entered</translation>
+    </message>
+    <message>
+        <source>村民小组：%s</source>
+        <translation>Village group: %s</translation>
+    </message>
+    <message>
+        <source>未分组</source>
+        <translation>no group</translation>
+    </message>
+    <message>
+        <source>地址：%s</source>
+        <translation>Address: %s</translation>
+    </message>
+    <message>
+        <source>户主</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>不能办理</source>
+        <translation>Cannot be done</translation>
+    </message>
+    <message>
+        <source>已办理</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>还没有设置本村；请先在设置中选择本村</source>
+        <translation>The village has not been set up yet; choose the village in Settings first</translation>
+    </message>
+    <message>
+        <source>已迁入%s户。</source>
+        <translation>Moved to the household of %s.</translation>
+    </message>
+    <message>
+        <source>户主已变更；请核对其他成员与新户主的关系。</source>
+        <translation>Head of household changed; check how the other members are related to the new head.</translation>
+    </message>
+    <message>
+        <source>已单独立户，本人为户主。</source>
+        <translation>Now a household of their own, as its head.</translation>
+    </message>
+</context>
+<context>
+    <name>IdleLock</name>
+    <message>
+        <source>请输入密码</source>
+        <extracomment>True when the program has just been locked, False when it has been unlocked. Another user logged in through 切换用户 (the :class:`Actor`); the program rebuilds its window for them.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请输入用户名和密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <source>第 4 步：正在导入</source>
+        <translation>Step 4: importing</translation>
+    </message>
+    <message>
+        <source>导入过程中可以随时取消；取消后本次不会写入任何数据。</source>
+        <translation>You can cancel at any time while importing; if you cancel, nothing from this import is written.</translation>
+    </message>
+    <message>
+        <source>取消导入(&amp;C)</source>
+        <translation>&amp;Cancel import</translation>
+    </message>
+    <message>
+        <source>正在写入 %d 人……</source>
+        <extracomment>Called in the worker thread after each progress report (see :attr:`BackgroundJob.progress_hook`).</extracomment>
+        <translation>Writing %d people…</translation>
+    </message>
+    <message>
+        <source>正在取消……</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>已写入 %d / %d 人……</source>
+        <translation>Written %d of %d people…</translation>
+    </message>
+    <message>
+        <source>导入完成：新增 %d 人，未变 %d 人，拒绝 %d 行</source>
+        <translation>Import finished: %d added, %d unchanged, %d rows refused</translation>
+    </message>
+    <message>
+        <source>已取消：本次导入没有写入任何数据</source>
+        <translation>Cancelled: nothing from this import was written</translation>
+    </message>
+    <message>
+        <source>没有导入：%s</source>
+        <translation>Not imported: %s</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>导入花名册</source>
+        <translation>Import roster</translation>
+    </message>
+    <message>
+        <source>&lt; 上一步(&amp;B)</source>
+        <translation>&lt; &amp;Back</translation>
+    </message>
+    <message>
+        <source>下一步(&amp;N) &gt;</source>
+        <translation>&amp;Next &gt;</translation>
+    </message>
+    <message>
+        <source>开始导入(&amp;I)</source>
+        <translation>Start &amp;import</translation>
+    </message>
+    <message>
+        <source>完成(&amp;F)</source>
+        <translation>&amp;Finish</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>还没有设置本村，不能导入；请先在设置中选择本村</source>
+        <translation>The village has not been set up, so nothing can be imported; choose the village in Settings first</translation>
+    </message>
+</context>
+<context>
+    <name>KeyFieldDialog</name>
+    <message>
+        <source>修改关键信息 — %s</source>
+        <translation>Change key details — %s</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>公民身份号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>例如：登记时姓名录错，按户口簿更正</source>
+        <translation>e.g. name mistyped at registration, corrected from the household register</translation>
+    </message>
+    <message>
+        <source>新的登记表和身份证复印件的档案编号，例如 2024-红旗-015</source>
+        <translation>File number of the new registration form and ID card copy, e.g. 2024-HQ-015</translation>
+    </message>
+    <message>
+        <source>要修改的项目：</source>
+        <translation>Detail to change:</translation>
+    </message>
+    <message>
+        <source>原来的值：</source>
+        <translation>Old value:</translation>
+    </message>
+    <message>
+        <source>改为：</source>
+        <translation>New value:</translation>
+    </message>
+    <message>
+        <source>变更原因：</source>
+        <translation>Reason for the change:</translation>
+    </message>
+    <message>
+        <source>证明材料编号：</source>
+        <translation>Supporting document no.:</translation>
+    </message>
+    <message>
+        <source>确认修改</source>
+        <translation>Confirm change</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>关键信息的每次修改都会记录原值、新值、原因、证明材料、修改人和时间。</source>
+        <translation>Every change to key details is recorded with the old value, new value, reason, supporting document, who made it and when.</translation>
+    </message>
+    <message>
+        <source>年-月-日，例如 1966-07-15</source>
+        <translation>year-month-day, e.g. 1966-07-15</translation>
+    </message>
+    <message>
+        <source>新的18位身份证号（出生日期和性别随之更正）</source>
+        <translation>New 18-digit ID number (date of birth and sex are corrected with it)</translation>
+    </message>
+</context>
+<context>
+    <name>LockCover</name>
+    <message>
+        <source>已锁定
+
+请输入密码解锁</source>
+        <extracomment>``verify(db_path, username, password)`` → the user&apos;s :class:`Actor`, or raises with a message for the user. The input that counts as someone being at the computer.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LockDialog</name>
+    <message>
+        <source>已锁定 — 城乡居保村级工作台</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>程序已锁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>用户名(&amp;U)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密码(&amp;P)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>解锁(&amp;J)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>切换用户(&amp;Q)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请输入要登录的用户名和密码。%s 没有保存的内容将被放弃。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>登录(&amp;L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>为保护村民信息，一段时间没有操作后程序会自动锁定。当前用户：%s（%s），请输入密码继续工作。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>城乡居保村级工作台 — %s</source>
+        <extracomment>The manual&apos;s window (帮助 → 使用手册, F1), made the first time it is asked for.</extracomment>
+        <translation>PensionDesk village workstation — %s</translation>
+    </message>
+    <message>
+        <source>未设置村</source>
+        <translation>no village set</translation>
+    </message>
+    <message>
+        <source>人员/登记</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>快捷键 Alt+%d</source>
+        <translation>Shortcut Alt+%d</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>自动备份</source>
+        <translation>Automatic backup</translation>
+    </message>
+    <message>
+        <source>缴费/票据</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>这里将用于登记参保人员的年度缴费，开具、作废村级收款票据，并按日进行票款结报（日结）。</source>
+        <translation>This page will record the yearly contributions of insured people, issue and void village receipts, and close each day&apos;s takings.</translation>
+    </message>
+    <message>
+        <source>缴费与票据功能将在后续版本提供，目前尚不能使用。</source>
+        <translation>Payments and receipts will come in a later version and cannot be used yet.</translation>
+    </message>
+    <message>
+        <source>待遇/认证</source>
+        <translation>Pensions</translation>
+    </message>
+    <message>
+        <source>这里将用于办理待遇领取申请，登记每年的领取资格认证，并提醒到期未认证的人员。</source>
+        <translation>This page will handle pension applications, record the yearly survival checks and remind you of people whose check is overdue.</translation>
+    </message>
+    <message>
+        <source>待遇与认证功能将在后续版本提供，目前尚不能使用。</source>
+        <translation>Pensions and survival checks will come in a later version and cannot be used yet.</translation>
+    </message>
+    <message>
+        <source>公示/打印</source>
+        <translation>Notices</translation>
+    </message>
+    <message>
+        <source>这里将用于生成待遇领取资格、认证结果、参保缴费等公示名单，并打印公示和各类表格。</source>
+        <translation>This page will make the public lists (pension eligibility, survival checks, contributions) and print them and other forms.</translation>
+    </message>
+    <message>
+        <source>公示与打印功能将在后续版本提供，目前尚不能使用。</source>
+        <translation>Public notices and printing will come in a later version and cannot be used yet.</translation>
+    </message>
+    <message>
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>这里将用于统计本村参保、缴费和待遇领取情况，并导出报表交乡镇和县经办机构。</source>
+        <translation>This page will count the village&apos;s enrolment, contributions and pensions, and export reports for the township and county offices.</translation>
+    </message>
+    <message>
+        <source>报表功能将在后续版本提供，目前尚不能使用。</source>
+        <translation>Reports will come in a later version and cannot be used yet.</translation>
+    </message>
+    <message>
+        <source>这里将用于与县级服务器交换数据；没有网络时，也可以用U盘传递离线数据包。</source>
+        <translation>This page will exchange data with the county server; without a network, offline data packages can be carried on a USB stick.</translation>
+    </message>
+    <message>
+        <source>同步功能将在后续版本提供，目前尚不能使用。</source>
+        <translation>Sync will come in a later version and cannot be used yet.</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>这里将用于设置本村信息、村民小组、操作员和打印机。</source>
+        <translation>This page will set up the village, village groups, operators and printers.</translation>
+    </message>
+    <message>
+        <source>设置功能将在后续版本提供，目前尚不能使用。</source>
+        <translation>Settings will come in a later version and cannot be used yet.</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>退出(&amp;X)</source>
+        <translation>E&amp;xit</translation>
+    </message>
+    <message>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>查找人员</source>
+        <translation>Find person</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>使用手册(&amp;M)…</source>
+        <translation>User &amp;manual…</translation>
+    </message>
+    <message>
+        <source>关于(&amp;A)</source>
+        <translation>&amp;About</translation>
+    </message>
+    <message>
+        <source>村：未设置</source>
+        <translation>Village: not set</translation>
+    </message>
+    <message>
+        <source>村：%s（%s）</source>
+        <translation>Village: %s (%s)</translation>
+    </message>
+    <message>
+        <source>数据库：%s</source>
+        <translation>Database: %s</translation>
+    </message>
+    <message>
+        <source>同步：未连接县级服务器</source>
+        <translation>Sync: not connected to the county server</translation>
+    </message>
+    <message>
+        <source>使用手册</source>
+        <translation>User manual</translation>
+    </message>
+    <message>
+        <source>这台电脑上没有找到使用手册（%s）。
+
+使用手册在本程序安装文件夹的 docs 文件夹里；找不到时，请向乡镇或县社保经办机构索取，也可以请他们重新安装本程序。
+
+查找过：
+%s</source>
+        <translation>The user manual was not found on this computer (%s).
+
+The manual is in the docs folder of the program&apos;s installation folder. If it is missing, ask the township or county social security office for it, or ask them to reinstall the program.
+
+Looked in:
+%s</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>城乡居保村级工作台 %s
+
+供村级协办员登记参保人员、收缴费用、办理待遇认证和公示使用，无网络时也能工作。
+
+界面字体：文泉驿微米黑 WenQuanYi Micro Hei（Apache License 2.0）。</source>
+        <translation>PensionDesk village workstation %s
+
+For village coordinators of the urban and rural residents&apos; pension scheme: register insured people, collect contributions, handle pensions and survival checks, and post public notices. Works without a network.
+
+Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
+    </message>
+</context>
+<context>
+    <name>ManualViewer</name>
+    <message>
+        <source>使用手册</source>
+        <extracomment>Headings deeper than this stay out of the table of contents. Space kept free beside a picture that fills the width (the document margin and a little air).</extracomment>
+        <translation>User manual</translation>
+    </message>
+    <message>
+        <source>目录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>使用手册内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>查找(&amp;F)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>输入要找的字，按回车找下一处</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>下一处(&amp;N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上一处(&amp;P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>字大一点(&amp;D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl + 加号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>字小一点(&amp;S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl + 减号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>打印(&amp;R)…</source>
+        <translation>P&amp;rint…</translation>
+    </message>
+    <message>
+        <source>存为 PDF(&amp;E)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>请先输入要找的字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已从头再找</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已从末尾再找</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有找到“%s”</source>
+        <translation>“%s” not found</translation>
+    </message>
+    <message>
+        <source>把使用手册存为 PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>已存为 %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>打印使用手册</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <source>第 2 步：核对每一列的内容</source>
+        <translation>Step 2: check what each column holds</translation>
+    </message>
+    <message>
+        <source>程序根据表头猜出了每一列是什么；如有不对，请在“对应内容”中改正。</source>
+        <translation>The program guessed each column from its header; if a guess is wrong, correct it under “Meaning”.</translation>
+    </message>
+    <message>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>表头</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>第一行的值</source>
+        <translation>First row&apos;s value</translation>
+    </message>
+    <message>
+        <source>对应内容</source>
+        <translation>Meaning</translation>
+    </message>
+    <message>
+        <source>识别把握</source>
+        <translation>Confidence</translation>
+    </message>
+    <message>
+        <source>（不导入）</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>Sure</translation>
+    </message>
+    <message>
+        <source>较确定</source>
+        <translation>Fairly sure</translation>
+    </message>
+    <message>
+        <source>请核对</source>
+        <translation>Please check</translation>
+    </message>
+    <message>
+        <source>还没有指定“%s”在哪一列；这几项必须有</source>
+        <translation>No column has been chosen for “%s”; these are required</translation>
+    </message>
+</context>
+<context>
+    <name>MoneyPage</name>
+    <message>
+        <source>收款</source>
+        <translation>Collect</translation>
+    </message>
+    <message>
+        <source>票据本</source>
+        <translation>Receipt books</translation>
+    </message>
+    <message>
+        <source>日结</source>
+        <translation>Day close</translation>
+    </message>
+    <message>
+        <source>催缴名单</source>
+        <translation>Unpaid list</translation>
+    </message>
+    <message>
+        <source>算账</source>
+        <translation>Estimate</translation>
+    </message>
+    <message>
+        <source>快捷键 Ctrl+%d</source>
+        <translation>Shortcut Ctrl+%d</translation>
+    </message>
+</context>
+<context>
+    <name>MoveDialog</name>
+    <message>
+        <source>迁入他户</source>
+        <translation>Move to another household</translation>
+    </message>
+    <message>
+        <source>输入户主姓名，或户主身份证号后几位</source>
+        <translation>Type the head&apos;s name, or the last digits of the head&apos;s ID number</translation>
+    </message>
+    <message>
+        <source>查找户主：</source>
+        <translation>Find head:</translation>
+    </message>
+    <message>
+        <source>迁入的户：</source>
+        <translation>Household to join:</translation>
+    </message>
+    <message>
+        <source>与新户主关系：</source>
+        <translation>Relation to new head:</translation>
+    </message>
+    <message>
+        <source>迁入</source>
+        <translation>Move</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>%s（%s，户号 %s，%d 人）</source>
+        <translation>%s (%s, household no. %s, %d member(s))</translation>
+    </message>
+    <message>
+        <source>未分组</source>
+        <translation>no group</translation>
+    </message>
+    <message>
+        <source>未填</source>
+        <translation>not entered</translation>
+    </message>
+    <message>
+        <source>请先选择要迁入的户</source>
+        <translation>Choose the household to join first</translation>
+    </message>
+</context>
+<context>
+    <name>NewHeadDialog</name>
+    <message>
+        <source>变更户主</source>
+        <translation>Change head of household</translation>
+    </message>
+    <message>
+        <source>原户主</source>
+        <translation>Former head</translation>
+    </message>
+    <message>
+        <source>%s 与新户主的关系：</source>
+        <translation>How %s is related to the new head:</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesPage</name>
+    <message>
+        <source>2026（年度）或 2026-11（月份）</source>
+        <translation>2026 (year) or 2026-11 (month)</translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>姓名第二个字显示为 *</source>
+        <translation>Show the second character of names as *</translation>
+    </message>
+    <message>
+        <source>生成公示(&amp;G)</source>
+        <translation>&amp;Generate public list</translation>
+    </message>
+    <message>
+        <source>公示种类：</source>
+        <translation>List type:</translation>
+    </message>
+    <message>
+        <source>期间：</source>
+        <translation>Period:</translation>
+    </message>
+    <message>
+        <source>村民小组：</source>
+        <translation>Village group:</translation>
+    </message>
+    <message>
+        <source>张贴日期：</source>
+        <translation>Posted on:</translation>
+    </message>
+    <message>
+        <source>公示天数：</source>
+        <translation>Days on display:</translation>
+    </message>
+    <message>
+        <source>纸张：</source>
+        <translation>Paper:</translation>
+    </message>
+    <message>
+        <source>新的公示</source>
+        <translation>New public list</translation>
+    </message>
+    <message>
+        <source>登记异议…</source>
+        <translation>Record objection…</translation>
+    </message>
+    <message>
+        <source>登记处理结果…</source>
+        <translation>Record outcome…</translation>
+    </message>
+    <message>
+        <source>公示期间的异议：</source>
+        <translation>Objections during the display period:</translation>
+    </message>
+    <message>
+        <source>已生成的公示（重印时名单与当时完全相同）：</source>
+        <translation>Public lists made (a reprint shows exactly the same list):</translation>
+    </message>
+    <message>
+        <source>%d 人，共 %d 页</source>
+        <translation>%d people, %d page(s)</translation>
+    </message>
+    <message>
+        <source>（未处理）</source>
+        <translation>(open)</translation>
+    </message>
+    <message>
+        <source>登记异议</source>
+        <translation>Record objection</translation>
+    </message>
+    <message>
+        <source>请先选中一份公示</source>
+        <translation>Select a public list first</translation>
+    </message>
+    <message>
+        <source>登记处理结果</source>
+        <translation>Record outcome</translation>
+    </message>
+    <message>
+        <source>请先选中一条异议</source>
+        <translation>Select an objection first</translation>
+    </message>
+    <message>
+        <source>核实和处理情况：</source>
+        <translation>What was checked and done:</translation>
+    </message>
+</context>
+<context>
+    <name>ObjectionDialog</name>
+    <message>
+        <source>登记异议</source>
+        <translation>Record objection</translation>
+    </message>
+    <message>
+        <source>提出日期：</source>
+        <translation>Date raised:</translation>
+    </message>
+    <message>
+        <source>提出人：</source>
+        <translation>Raised by:</translation>
+    </message>
+    <message>
+        <source>异议内容：</source>
+        <translation>Objection:</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreview</name>
+    <message>
+        <source>还没有可预览的内容</source>
+        <translation>Nothing to preview yet</translation>
+    </message>
+    <message>
+        <source>打印(&amp;P)…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>另存为PDF(&amp;S)…</source>
+        <translation>&amp;Save as PDF…</translation>
+    </message>
+    <message>
+        <source>（此电脑不能预览 PDF，请另存后用其他程序查看）</source>
+        <translation>(This computer cannot preview PDF files; save it and open it with another program)</translation>
+    </message>
+    <message>
+        <source>共 %d 页</source>
+        <translation>%d page(s)</translation>
+    </message>
+    <message>
+        <source>另存为PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>无法保存</source>
+        <translation>Could not save</translation>
+    </message>
+    <message>
+        <source>无法保存文件 %s：%s</source>
+        <translation>Could not save the file %s: %s</translation>
+    </message>
+    <message>
+        <source>已保存：%s</source>
+        <translation>Saved: %s</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>无法打印</source>
+        <translation>Could not print</translation>
+    </message>
+    <message>
+        <source>打印机无法开始打印，请检查打印机是否连接、是否缺纸。</source>
+        <translation>The printer could not start. Check that it is connected and has paper.</translation>
+    </message>
+    <message>
+        <source>已送打印机：%d 页</source>
+        <translation>Sent to the printer: %d page(s)</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreviewDialog</name>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>PensionerWidgets</name>
+    <message>
+        <source>无法办理</source>
+        <extracomment>Resolution pages are rendered at for the printer: sharp text, files a village printer accepts quickly.</extracomment>
+        <translation>Cannot be done</translation>
+    </message>
+</context>
+<context>
+    <name>PensionersPage</name>
+    <message>
+        <source>到龄(60岁)(&amp;A)</source>
+        <translation>Turning 60 (&amp;A)</translation>
+    </message>
+    <message>
+        <source>资格认证(&amp;C)</source>
+        <translation>Survival &amp;checks</translation>
+    </message>
+    <message>
+        <source>死亡注销(&amp;D)</source>
+        <translation>&amp;Deaths</translation>
+    </message>
+</context>
+<context>
+    <name>PersonActions</name>
+    <message>
+        <source>新增人员</source>
+        <translation>New person</translation>
+    </message>
+    <message>
+        <source>登记一位新的村民（Ctrl+N）</source>
+        <translation>Register a new villager (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>修改选中人员的信息（回车或双击）</source>
+        <translation>Edit the selected person&apos;s details (Enter or double-click)</translation>
+    </message>
+    <message>
+        <source>家庭</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>查看选中人员的家庭成员（Ctrl+H）</source>
+        <translation>Show the selected person&apos;s household (Ctrl+H)</translation>
+    </message>
+    <message>
+        <source>导入花名册…</source>
+        <translation>Import roster…</translation>
+    </message>
+    <message>
+        <source>从 Excel 花名册批量登记（Ctrl+I）</source>
+        <translation>Register many people from an Excel roster (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>导出花名册…</source>
+        <translation>Export roster…</translation>
+    </message>
+    <message>
+        <source>把全村人员导出为 Excel 花名册（Ctrl+E）</source>
+        <translation>Export everyone in the village to an Excel roster (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>村级初审和退回的登记（Ctrl+R）</source>
+        <translation>Village first review and returned registrations (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>回车</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>请先选择人员</source>
+        <translation>Select a person first</translation>
+    </message>
+    <message>
+        <source>请先在列表中选中一个人。</source>
+        <translation>Select a person in the list first.</translation>
+    </message>
+    <message>
+        <source>还没有设置本村，不能导出花名册；请先在设置中选择本村</source>
+        <translation>The village has not been set up, so no roster can be exported; choose the village in Settings first</translation>
+    </message>
+    <message>
+        <source>%s参保花名册.xlsx</source>
+        <translation>%s insured roster.xlsx</translation>
+    </message>
+    <message>
+        <source>导出花名册</source>
+        <translation>Export roster</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>不能写入“%s”：文件可能正在 Excel 中打开，请关闭后重试</source>
+        <translation>Cannot write “%s”: the file may be open in Excel. Close it and try again</translation>
+    </message>
+    <message>
+        <source>不能写入“%s”：%s</source>
+        <translation>Cannot write “%s”: %s</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export finished</translation>
+    </message>
+    <message>
+        <source>已导出 %d 人到：
+%s</source>
+        <translation>Exported %d people to:
+%s</translation>
+    </message>
+</context>
+<context>
+    <name>PersonForm</name>
+    <message>
+        <source>新增人员</source>
+        <extracomment>Pause after the last keystroke before the form is checked.</extracomment>
+        <translation>New person</translation>
+    </message>
+    <message>
+        <source>修改人员信息 — %s</source>
+        <translation>Edit person — %s</translation>
+    </message>
+    <message>
+        <source>与身份证上一致</source>
+        <translation>As on the ID card</translation>
+    </message>
+    <message>
+        <source>18位，最后一位可以是X</source>
+        <translation>18 characters; the last may be X</translation>
+    </message>
+    <message>
+        <source>（由身份证号自动填写）</source>
+        <translation>(filled in from the ID number)</translation>
+    </message>
+    <message>
+        <source>由身份证号自动填写，例如 1966-07-15</source>
+        <translation>Filled in from the ID number, e.g. 1966-07-15</translation>
+    </message>
+    <message>
+        <source>例如：汉族</source>
+        <translation>e.g. Han</translation>
+    </message>
+    <message>
+        <source>手机号11位，或座机号</source>
+        <translation>11-digit mobile number, or a landline</translation>
+    </message>
+    <message>
+        <source>户口簿上的地址</source>
+        <translation>Address in the household register</translation>
+    </message>
+    <message>
+        <source>现在住的地方</source>
+        <translation>Where the person lives now</translation>
+    </message>
+    <message>
+        <source>选择或输入村民小组</source>
+        <translation>Choose or type the village group</translation>
+    </message>
+    <message>
+        <source>（未填）</source>
+        <translation>(not entered)</translation>
+    </message>
+    <message>
+        <source>本人是户主时不填</source>
+        <translation>Leave empty if the person is the head of household</translation>
+    </message>
+    <message>
+        <source>同名户主多时填写</source>
+        <translation>Fill in when several heads have the same name</translation>
+    </message>
+    <message>
+        <source>修改关键信息…</source>
+        <translation>Change key details…</translation>
+    </message>
+    <message>
+        <source>姓名、身份证号、出生日期、性别需填写变更原因和证明材料后才能修改</source>
+        <translation>Name, ID number, date of birth and sex can only be changed with a reason and a supporting document</translation>
+    </message>
+    <message>
+        <source>查看该人员</source>
+        <translation>Show this person</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>公民身份号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>民族</source>
+        <translation>Ethnic group</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>户籍所在地</source>
+        <translation>Registered residence</translation>
+    </message>
+    <message>
+        <source>居住地址</source>
+        <translation>Home address</translation>
+    </message>
+    <message>
+        <source>村民小组</source>
+        <translation>Village group</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <source>户主姓名</source>
+        <translation>Head&apos;s name</translation>
+    </message>
+    <message>
+        <source>户主身份证号</source>
+        <translation>Head&apos;s ID number</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>:</translation>
+    </message>
+    <message>
+        <source>参保身份（可多选）</source>
+        <translation>Category (choose any that apply)</translation>
+    </message>
+    <message>
+        <source>参保条件</source>
+        <translation>Eligibility</translation>
+    </message>
+    <message>
+        <source>户籍在本村</source>
+        <translation>Registered in this village</translation>
+    </message>
+    <message>
+        <source>全日制学生</source>
+        <translation>Full-time student</translation>
+    </message>
+    <message>
+        <source>已参加职工养老保险</source>
+        <translation>Already in the employees&apos; pension scheme</translation>
+    </message>
+    <message>
+        <source>享受其他国家养老保障</source>
+        <translation>Has another state pension</translation>
+    </message>
+    <message>
+        <source>机关事业单位在编</source>
+        <translation>Civil servant or public institution staff</translation>
+    </message>
+    <message>
+        <source>外出务工</source>
+        <translation>Working away from home</translation>
+    </message>
+    <message>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>姓名、身份证号、出生日期、性别是关键信息，要点“修改关键信息…”并登记原因和证明材料；村民小组、户主和与户主关系请在“家庭”中办理。</source>
+        <translation>Name, ID number, date of birth and sex are key details: click “Change key details…” and record a reason and a supporting document. Change the village group, head of household and relation to the head under “Household”.</translation>
+    </message>
+    <message>
+        <source>关键信息：请点“修改关键信息…”</source>
+        <translation>Key detail: click “Change key details…”</translation>
+    </message>
+    <message>
+        <source>出生日期请按 年-月-日 填写，例如 1966-07-15</source>
+        <translation>Enter the date of birth as year-month-day, e.g. 1966-07-15</translation>
+    </message>
+    <message>
+        <source>还没有设置本村，不能登记人员；请先在设置中选择本村</source>
+        <translation>The village has not been set up, so nobody can be registered; choose the village in Settings first</translation>
+    </message>
+    <message>
+        <source>请填写姓名和公民身份号码</source>
+        <translation>Enter the name and the ID number</translation>
+    </message>
+    <message>
+        <source>还有 %d 处需要改正，改好后才能保存</source>
+        <translation>%d thing(s) still need correcting before you can save</translation>
+    </message>
+    <message>
+        <source>有提示（黄色），请核对后再保存</source>
+        <translation>There are warnings (yellow): check them, then save</translation>
+    </message>
+    <message>
+        <source>可以保存</source>
+        <translation>Ready to save</translation>
+    </message>
+    <message>
+        <source>疑似重复登记</source>
+        <translation>Possible duplicate</translation>
+    </message>
+    <message>
+        <source>%s
+
+确实不是同一个人吗？选“是”仍然保存，选“否”返回核对。</source>
+        <translation>%s
+
+Are you sure this is not the same person? Choose “Yes” to save anyway, “No” to go back and check.</translation>
+    </message>
+    <message>
+        <source>不能保存</source>
+        <translation>Cannot save</translation>
+    </message>
+</context>
+<context>
+    <name>PersonPage</name>
+    <message>
+        <source>查找：姓名、身份证号或拼音首字母</source>
+        <extracomment>Pause after the last keystroke before the list is filtered: one query per word, not per letter. The sync page is built this long after the window opens (it fills the status bar&apos;s 同步 field). Ids the person list loads before its first paint; the rest follow right after (PersonTableModel first_ids). The coordinators&apos; manual (使用手册), in ``docs/`` beside ``resources/`` (checkout or bundle); Help → F1 opens it.</extracomment>
+        <translation>Find: name, ID number or pinyin initials</translation>
+    </message>
+    <message>
+        <source>例如：张三&#x3000;或&#x3000;zsf&#x3000;或&#x3000;身份证号后四位 1768</source>
+        <translation>e.g. 张三  or  zsf  or the last four digits of the ID number, 1768</translation>
+    </message>
+    <message>
+        <source>共 %d 人</source>
+        <translation>%d people</translation>
+    </message>
+    <message>
+        <source>找到 %d 人（共 %d 人）</source>
+        <translation>Found %d (of %d people)</translation>
+    </message>
+    <message>
+        <source>没有找到符合条件的人员</source>
+        <translation>Nobody matches</translation>
+    </message>
+</context>
+<context>
+    <name>PersonTableModel</name>
+    <message>
+        <source>序号</source>
+        <extracomment>Something that opens a database session for a ``with`` block (``Database.session`` in the application). The role under which every cell answers its person&apos;s id. Rows fetched together when a row is missing: about four screenfuls, centred on the row asked for. Most rows kept in memory; the least recently painted are dropped first.</extracomment>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>公民身份号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>村民小组</source>
+        <translation>Village group</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <source>参保状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>户主：%s</source>
+        <translation>Head: %s</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPage</name>
+    <message>
+        <source>第 3 步：预览检查结果</source>
+        <translation>Step 3: check the results</translation>
+    </message>
+    <message>
+        <source>绿色的行将新增，灰色的行已在库中（不变），红色的行有错误、不会导入。</source>
+        <translation>Green rows will be added, grey rows are already there (unchanged), red rows have errors and will not be imported.</translation>
+    </message>
+    <message>
+        <source>只看有问题的行(&amp;P)</source>
+        <translation>Show only &amp;problem rows</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>公民身份号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>问题说明</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>新增 %d 人，未变 %d 人，拒绝 %d 行</source>
+        <translation>%d to add, %d unchanged, %d rows refused</translation>
+    </message>
+    <message>
+        <source>（另有 %d 行有提示，仍会导入）</source>
+        <translation>(%d more rows have warnings but will still be imported)</translation>
+    </message>
+    <message>
+        <source>工作表“%s”，表头在第 %d 行。</source>
+        <translation>Sheet “%s”, header on row %d.</translation>
+    </message>
+    <message>
+        <source>没有姓名和身份证号、已跳过的行：%s</source>
+        <translation>Rows without a name and ID number, skipped: %s</translation>
+    </message>
+    <message>
+        <source>新增（有提示）</source>
+        <translation>Add (with warning)</translation>
+    </message>
+    <message>
+        <source>开始导入 %d 人(&amp;I)</source>
+        <translation>&amp;Import %d people</translation>
+    </message>
+    <message>
+        <source>完成检查(&amp;I)</source>
+        <translation>F&amp;inish check</translation>
+    </message>
+</context>
+<context>
+    <name>PrintPage</name>
+    <message>
+        <source>公示名单(&amp;L)</source>
+        <extracomment>Who prints, until the program has logins: the village coordinator (协办员). Pages are rendered for the printer at this resolution at most (a 600 dpi A4 image would take 140 MB).</extracomment>
+        <translation>Public &amp;lists</translation>
+    </message>
+    <message>
+        <source>通知/宣传单(&amp;N)</source>
+        <translation>&amp;Notices/leaflets</translation>
+    </message>
+    <message>
+        <source>公示名单（待遇领取资格、认证结果、参保缴费、死亡注销、集体补助等公示）将在后续版本提供，目前尚不能使用。通知和宣传单请在“通知/宣传单”中打印。</source>
+        <translation>Public lists (pension eligibility, survival checks, contributions, deaths, collective subsidies) will come in a later version and cannot be used yet. Print notices and leaflets under “Notices/leaflets”.</translation>
+    </message>
+</context>
+<context>
+    <name>Reaching60Tab</name>
+    <message>
+        <source> 个月内</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>打印通知表(&amp;N)…</source>
+        <translation>Print &amp;notice forms…</translation>
+    </message>
+    <message>
+        <source>登记已通知…</source>
+        <translation>Record as notified…</translation>
+    </message>
+    <message>
+        <source>上报</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <source>登记审核结果…</source>
+        <translation>Record decision…</translation>
+    </message>
+    <message>
+        <source>年满60周岁：</source>
+        <translation>Turning 60 within:</translation>
+    </message>
+    <message>
+        <source>选中一行或多行后办理；不选时“打印通知表”打印全部。已满60周岁仍未办结的人员也列在表中。</source>
+        <translation>Select one or more rows to act on; with nothing selected, “Print notice forms” prints them all. People already 60 whose case is not finished are listed too.</translation>
+    </message>
+    <message>
+        <source>共 %d 人</source>
+        <translation>%d people</translation>
+    </message>
+    <message>
+        <source>打印通知表</source>
+        <translation>Print notice forms</translation>
+    </message>
+    <message>
+        <source>名单中没有人员</source>
+        <translation>Nobody in the list</translation>
+    </message>
+    <message>
+        <source>待遇领取通知表</source>
+        <translation>Pension notice form</translation>
+    </message>
+    <message>
+        <source>登记已通知</source>
+        <translation>Record as notified</translation>
+    </message>
+    <message>
+        <source>请先选中已经通知并签字的人员</source>
+        <translation>Select the people who have been told and have signed first</translation>
+    </message>
+    <message>
+        <source>通知（签字或按手印）日期：</source>
+        <translation>Date told (signed or thumbprinted):</translation>
+    </message>
+    <message>
+        <source>请先选中要上报的人员</source>
+        <translation>Select the people to submit first</translation>
+    </message>
+    <message>
+        <source>登记审核结果</source>
+        <translation>Record decision</translation>
+    </message>
+    <message>
+        <source>请选中一个人员</source>
+        <translation>Select one person</translation>
+    </message>
+    <message>
+        <source>这个人员还没有上报，不能登记审核结果</source>
+        <translation>This person has not been submitted yet, so no decision can be recorded</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptCalibration</name>
+    <message>
+        <source>套打校准（收据打在县里预印的收据纸上时使用）</source>
+        <extracomment>Prints a PDF and says what happened (see money_page.send_to_printer); tests pass their own. (text in Chinese, whether it is an error)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>水平偏移(&amp;R)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>垂直偏移(&amp;D)：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存偏移(&amp;S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>打印校准页(&amp;T)</source>
+        <translation>Print &amp;test page</translation>
+    </message>
+    <message>
+        <source>毫米</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>先打印校准页，放在预印收据纸上对着看：字印得偏左或偏上时，填正数往右、往下移；偏右或偏下时填负数（例如 1.5 或 -2）。保存后再打印一张核对。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>套打偏移已保存：水平 %s 毫米，垂直 %s 毫米</source>
+        <translation>Overlay offsets saved: horizontal %s mm, vertical %s mm</translation>
+    </message>
+    <message>
+        <source>无法生成校准页（%s）：%s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>套打校准页</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>统计(&amp;T)</source>
+        <translation>Coun&amp;t</translation>
+    </message>
+    <message>
+        <source>导出Excel(&amp;E)…</source>
+        <translation>&amp;Export to Excel…</translation>
+    </message>
+    <message>
+        <source>打印报告(&amp;P)…</source>
+        <translation>&amp;Print report…</translation>
+    </message>
+    <message>
+        <source>统计日期：</source>
+        <translation>As of:</translation>
+    </message>
+    <message>
+        <source>名单：</source>
+        <translation>List:</translation>
+    </message>
+    <message>
+        <source>全村</source>
+        <translation>Whole village</translation>
+    </message>
+    <message>
+        <source>共 %d 人</source>
+        <translation>%d people</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>工作进度报告</source>
+        <translation>Progress report</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <source>第 5 步：导入结果</source>
+        <translation>Step 5: import result</translation>
+    </message>
+    <message>
+        <source>保存问题报告(&amp;R)…</source>
+        <translation>Save problem &amp;report…</translation>
+    </message>
+    <message>
+        <source>数据库没有任何改变。问题报告中是检查结果，可以据此改正文件后重新导入。</source>
+        <translation>Nothing in the database changed. The problem report has the check results: correct the file from it and import again.</translation>
+    </message>
+    <message>
+        <source>有 %d 行没有导入。请点“保存问题报告…”，在报告中按“问题说明”改正红色的行，然后导入这份报告：已导入的人会显示为“未变”，不会重复。</source>
+        <translation>%d rows were not imported. Click “Save problem report…”, correct the red rows in the report as the “Problem” column says, then import the report: people already imported show as “unchanged” and are not added twice.</translation>
+    </message>
+    <message>
+        <source>所有行都已处理，没有需要改正的行。</source>
+        <translation>Every row was handled; nothing needs correcting.</translation>
+    </message>
+    <message>
+        <source>保存问题报告</source>
+        <translation>Save problem report</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>不能写入“%s”：文件可能正在 Excel 中打开，请关闭后重试</source>
+        <translation>Cannot write “%s”: the file may be open in Excel. Close it and try again</translation>
+    </message>
+    <message>
+        <source>不能写入“%s”：%s</source>
+        <translation>Cannot write “%s”: %s</translation>
+    </message>
+    <message>
+        <source>问题报告已保存到：%s</source>
+        <translation>Problem report saved to: %s</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnReasonDialog</name>
+    <message>
+        <source>退回 %s 的参保登记</source>
+        <translation>Return the registration of %s</translation>
+    </message>
+    <message>
+        <source>例如：身份证复印件不清楚，请重新提供</source>
+        <translation>e.g. the ID card copy is unreadable, please provide a new one</translation>
+    </message>
+    <message>
+        <source>退回原因：</source>
+        <translation>Reason returned:</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <source>审核（村级初审）</source>
+        <translation>Review (village first review)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>公民身份号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>村民小组</source>
+        <translation>Village group</translation>
+    </message>
+    <message>
+        <source>登记日期</source>
+        <translation>Registered on</translation>
+    </message>
+    <message>
+        <source>参保身份</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>缴费档次</source>
+        <translation>Tier</translation>
+    </message>
+    <message>
+        <source>录入人</source>
+        <translation>Entered by</translation>
+    </message>
+    <message>
+        <source>初审通过(&amp;A)</source>
+        <translation>&amp;Approve</translation>
+    </message>
+    <message>
+        <source>快捷键 Ctrl+Enter</source>
+        <translation>Shortcut Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>退回(&amp;R)…</source>
+        <translation>&amp;Return…</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>审核人只能“初审通过”或“退回”，不能修改登记内容；录入人和初审人不能是同一人。</source>
+        <translation>The reviewer can only approve or return a registration, not change it; the person who entered it cannot review it.</translation>
+    </message>
+    <message>
+        <source>退回方</source>
+        <translation>Returned by</translation>
+    </message>
+    <message>
+        <source>退回原因</source>
+        <translation>Reason returned</translation>
+    </message>
+    <message>
+        <source>退回的登记不能直接修改：请在人员信息中更正后，重新办理参保登记。</source>
+        <translation>A returned registration cannot be edited here: correct the person&apos;s details, then register again.</translation>
+    </message>
+    <message>
+        <source>待初审</source>
+        <translation>Awaiting review</translation>
+    </message>
+    <message>
+        <source>退回的登记</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>当前操作员：%s</source>
+        <translation>Current operator: %s</translation>
+    </message>
+    <message>
+        <source>待初审（%d）</source>
+        <translation>Awaiting review (%d)</translation>
+    </message>
+    <message>
+        <source>退回的登记（%d）</source>
+        <translation>Returned (%d)</translation>
+    </message>
+    <message>
+        <source>（未记录）</source>
+        <translation>(not recorded)</translation>
+    </message>
+    <message>
+        <source>普通</source>
+        <translation>Ordinary</translation>
+    </message>
+    <message>
+        <source>%s（本人录入）</source>
+        <translation>%s (entered by you)</translation>
+    </message>
+    <message>
+        <source>这是您本人录入的登记，需由其他工作人员初审</source>
+        <translation>You entered this registration, so someone else must review it</translation>
+    </message>
+    <message>
+        <source>县社保局</source>
+        <translation>County social security bureau</translation>
+    </message>
+    <message>
+        <source>村级初审（%s）</source>
+        <translation>Village first review (%s)</translation>
+    </message>
+    <message>
+        <source>请先在列表中选择一份登记</source>
+        <translation>Select a registration in the list first</translation>
+    </message>
+    <message>
+        <source>%s 的参保登记已初审通过，可以上报。</source>
+        <translation>The registration of %s is approved and can be submitted.</translation>
+    </message>
+    <message>
+        <source>%s 的参保登记已退回，原因：%s</source>
+        <translation>The registration of %s was returned. Reason: %s</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>字体大小</source>
+        <extracomment>Prints a PDF and says what happened (see money_page.send_to_printer); tests pass their own. The application font changed to this point size (the main window re-fits what it sized by hand). A backup made here has finished (succeeded or not).</extracomment>
+        <translation>Text size</translation>
+    </message>
+    <message>
+        <source>改后立即生效，只影响这台电脑；下次打开程序时仍是这个大小。</source>
+        <translation>Takes effect at once and only on this computer; the program keeps this size next time.</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>重启程序后生效，只影响这台电脑。人员姓名、政策包名称等资料和打印的单据仍是中文。</source>
+        <translation>Takes effect when the program is restarted, on this computer only. Data such as people&apos;s names and policy pack names, and printed documents, stay in Chinese.</translation>
+    </message>
+    <message>
+        <source>没能保存界面语言。%s</source>
+        <translation>The language could not be saved. %s</translation>
+    </message>
+    <message>
+        <source>界面语言已改为“%s”，重启程序后生效。</source>
+        <translation>Language changed to “%s”; restart the program to use it.</translation>
+    </message>
+    <message>
+        <source>本机信息</source>
+        <translation>This computer</translation>
+    </message>
+    <message>
+        <source>本村：</source>
+        <translation>Village:</translation>
+    </message>
+    <message>
+        <source>所属乡镇：</source>
+        <translation>Township:</translation>
+    </message>
+    <message>
+        <source>数据库文件：</source>
+        <translation>Database file:</translation>
+    </message>
+    <message>
+        <source>数据库大小：</source>
+        <translation>Database size:</translation>
+    </message>
+    <message>
+        <source>数据文件夹：</source>
+        <translation>Data folder:</translation>
+    </message>
+    <message>
+        <source>备份文件夹：</source>
+        <translation>Backup folder:</translation>
+    </message>
+    <message>
+        <source>最近的备份：</source>
+        <translation>Latest backups:</translation>
+    </message>
+    <message>
+        <source>政策参数包：</source>
+        <translation>Policy pack:</translation>
+    </message>
+    <message>
+        <source>立即备份(&amp;B)</source>
+        <translation>&amp;Back up now</translation>
+    </message>
+    <message>
+        <source>（备份在后台进行，不影响继续工作）</source>
+        <translation>(the backup runs in the background; you can keep working)</translation>
+    </message>
+    <message>
+        <source>未设置</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <source>……共 %d 个备份</source>
+        <translation>… %d backups in all</translation>
+    </message>
+    <message>
+        <source>还没有备份</source>
+        <translation>No backups yet</translation>
+    </message>
+    <message>
+        <source>%s（编号 %s，第 %d 版，%s 起执行）</source>
+        <translation>%s (ID %s, version %d, in force from %s)</translation>
+    </message>
+    <message>
+        <source>字体已改为“%s”，但没能记住，下次打开程序会恢复原来的大小。%s</source>
+        <translation>Text size changed to “%s” but could not be remembered; the old size comes back next time. %s</translation>
+    </message>
+    <message>
+        <source>字体大小已改为“%s”</source>
+        <translation>Text size changed to “%s”</translation>
+    </message>
+    <message>
+        <source>正在备份……</source>
+        <translation>Backing up…</translation>
+    </message>
+</context>
+<context>
+    <name>SurvivalTab</name>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>逾期人员标记为待暂停</source>
+        <translation>Mark overdue people for suspension</translation>
+    </message>
+    <message>
+        <source>登记认证（可一次登记多人：一天的上门认证）</source>
+        <translation>Record survival checks (several people at once: a day of home visits)</translation>
+    </message>
+    <message>
+        <source>身份证号后几位或姓名，回车加入选择</source>
+        <translation>Last digits of the ID number or the name; Enter adds to the selection</translation>
+    </message>
+    <message>
+        <source>认证人；异地认证写认证机构</source>
+        <translation>Who checked; for a check elsewhere, the office that did it</translation>
+    </message>
+    <message>
+        <source>照片或扫描件（只登记一人时）</source>
+        <translation>Photo or scan (when recording one person only)</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>登记所选人员的认证(&amp;R)</source>
+        <translation>&amp;Record check for selected people</translation>
+    </message>
+    <message>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <source>日期/方式/结果：</source>
+        <translation>Date/method/result:</translation>
+    </message>
+    <message>
+        <source>见证人：</source>
+        <translation>Witness:</translation>
+    </message>
+    <message>
+        <source>认证人：</source>
+        <translation>Checked by:</translation>
+    </message>
+    <message>
+        <source>附件：</source>
+        <translation>Attachment:</translation>
+    </message>
+    <message>
+        <source>待暂停</source>
+        <translation>To suspend</translation>
+    </message>
+    <message>
+        <source>共 %d 人</source>
+        <translation>%d people</translation>
+    </message>
+    <message>
+        <source>已选 %d 人</source>
+        <translation>%d selected</translation>
+    </message>
+    <message>
+        <source>没有找到“%s”</source>
+        <translation>“%s” not found</translation>
+    </message>
+    <message>
+        <source>“%s”对应多人，请多输入几位身份证号</source>
+        <translation>“%s” matches several people; type more digits of the ID number</translation>
+    </message>
+    <message>
+        <source>选择照片或扫描件</source>
+        <translation>Choose a photo or scan</translation>
+    </message>
+    <message>
+        <source>图片或PDF (*.jpg *.jpeg *.png *.pdf *.tif *.bmp)</source>
+        <translation>Pictures or PDF (*.jpg *.jpeg *.png *.pdf *.tif *.bmp)</translation>
+    </message>
+    <message>
+        <source>登记认证</source>
+        <translation>Record survival check</translation>
+    </message>
+    <message>
+        <source>请先在表中选中要登记的人员</source>
+        <translation>Select the people to record in the table first</translation>
+    </message>
+    <message>
+        <source>附件只能随一个人的认证登记，请只选中一人</source>
+        <translation>An attachment can only go with one person&apos;s check; select just one person</translation>
+    </message>
+    <message>
+        <source>已将 %d 名逾期未认证人员标记为待暂停</source>
+        <translation>%d people with overdue checks marked for suspension</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>程序内部错误（%s），已记录日志。</source>
+        <extracomment>How often 自动同步 tries when it is on (the worker&apos;s lock skips a tick while a sync runs). Outbox states in the order the counts are shown.</extracomment>
+        <translation>Internal program error (%s); it has been logged.</translation>
+    </message>
+    <message>
+        <source>与县级服务器同步</source>
+        <extracomment>The status-bar text (e.g. 同步：上次 2026-11-22 10:30，待上传 12 条), after every change. A sync ended (manual or automatic); carries the :class:`~pensiondesk.sync.worker.Outcome`. The last message box shown (kept so it is not garbage-collected, and for tests).</extracomment>
+        <translation>Sync with the county server</translation>
+    </message>
+    <message>
+        <source>登记信息</source>
+        <translation>Enrolment</translation>
+    </message>
+    <message>
+        <source>县级服务器：</source>
+        <translation>County server:</translation>
+    </message>
+    <message>
+        <source>本村：</source>
+        <translation>Village:</translation>
+    </message>
+    <message>
+        <source>设备编号：</source>
+        <translation>Device ID:</translation>
+    </message>
+    <message>
+        <source>上次同步：</source>
+        <translation>Last sync:</translation>
+    </message>
+    <message>
+        <source>结果：</source>
+        <translation>Result:</translation>
+    </message>
+    <message>
+        <source>记录状态</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>待上传</source>
+        <translation>To upload</translation>
+    </message>
+    <message>
+        <source>上传中</source>
+        <translation>Uploading</translation>
+    </message>
+    <message>
+        <source>已接收</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>被拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>有冲突</source>
+        <translation>In conflict</translation>
+    </message>
+    <message>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>上传待传记录，接收县里的审核结果等（Ctrl+Shift+S）</source>
+        <translation>Upload waiting records and receive the county&apos;s decisions (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>登记到县级服务器…</source>
+        <translation>Enrol with the county server…</translation>
+    </message>
+    <message>
+        <source>导出U盘文件…</source>
+        <translation>Export USB file…</translation>
+    </message>
+    <message>
+        <source>没有网络时：把待上传的数据写成签名文件，用U盘带到县社保局</source>
+        <translation>Without a network: write the waiting data to a signed file and take it to the county bureau on a USB stick</translation>
+    </message>
+    <message>
+        <source>导入回执…</source>
+        <translation>Import receipt file…</translation>
+    </message>
+    <message>
+        <source>导入县社保局给的签名回执文件</source>
+        <translation>Import the signed receipt file from the county bureau</translation>
+    </message>
+    <message>
+        <source>自动同步（每 %d 分钟）</source>
+        <translation>Sync automatically (every %d minutes)</translation>
+    </message>
+    <message>
+        <source>打开后，本机联网时每隔几分钟自动同步一次</source>
+        <translation>When on, this computer syncs every few minutes while it is online</translation>
+    </message>
+    <message>
+        <source>需要处理的记录</source>
+        <translation>Records needing attention</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>人员/记录</source>
+        <translation>Person/record</translation>
+    </message>
+    <message>
+        <source>县里的原因</source>
+        <translation>County&apos;s reason</translation>
+    </message>
+    <message>
+        <source>怎么办</source>
+        <translation>What to do</translation>
+    </message>
+    <message>
+        <source>录入时间</source>
+        <translation>Entered at</translation>
+    </message>
+    <message>
+        <source>处理冲突…</source>
+        <translation>Resolve conflict…</translation>
+    </message>
+    <message>
+        <source>没有需要处理的记录。</source>
+        <translation>No records need attention.</translation>
+    </message>
+    <message>
+        <source>双击有冲突的记录，可对照两边内容后决定保留哪一份。</source>
+        <translation>Double-click a record in conflict to compare both sides and choose which to keep.</translation>
+    </message>
+    <message>
+        <source>同步：未登记县级服务器</source>
+        <translation>Sync: not enrolled with the county server</translation>
+    </message>
+    <message>
+        <source>同步：正在同步…</source>
+        <translation>Sync: syncing…</translation>
+    </message>
+    <message>
+        <source>同步：从未同步，待上传 %d 条</source>
+        <translation>Sync: never synced, %d to upload</translation>
+    </message>
+    <message>
+        <source>同步：上次 %s，待上传 %d 条</source>
+        <translation>Sync: last %s, %d to upload</translation>
+    </message>
+    <message>
+        <source>，%d 条需处理</source>
+        <translation>, %d need attention</translation>
+    </message>
+    <message>
+        <source>。%s</source>
+        <translation>. %s</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>重新登记…</source>
+        <translation>Enrol again…</translation>
+    </message>
+    <message>
+        <source>未登记（请点“登记到县级服务器…”）</source>
+        <translation>Not enrolled (click “Enrol with the county server…”)</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never synced</translation>
+    </message>
+    <message>
+        <source>注意：%s</source>
+        <translation>Note: %s</translation>
+    </message>
+    <message>
+        <source>正在同步，请稍候。这次点击没有再开始一次同步。</source>
+        <translation>A sync is running; please wait. This click did not start another one.</translation>
+    </message>
+    <message>
+        <source>本机尚未登记到县级服务器。请先点“登记到县级服务器…”，填写县社保局给的地址和登记码。</source>
+        <translation>This computer is not enrolled with the county server yet. Click “Enrol with the county server…” and enter the address and code from the county bureau.</translation>
+    </message>
+    <message>
+        <source>正在同步：上传待传记录，接收县里的数据…</source>
+        <translation>Syncing: uploading waiting records, receiving the county&apos;s data…</translation>
+    </message>
+    <message>
+        <source>另一次同步正在进行，这次没有再同步。</source>
+        <translation>Another sync is running, so this one did not start.</translation>
+    </message>
+    <message>
+        <source>同步未完成：%s</source>
+        <translation>Sync not finished: %s</translation>
+    </message>
+    <message>
+        <source>已打开自动同步：每 %d 分钟同步一次。</source>
+        <translation>Automatic sync on: every %d minutes.</translation>
+    </message>
+    <message>
+        <source>已关闭自动同步。</source>
+        <translation>Automatic sync off.</translation>
+    </message>
+    <message>
+        <source>重新登记</source>
+        <translation>Enrol again</translation>
+    </message>
+    <message>
+        <source>本机已登记到 %s。重新登记会换用新的设备编号。确定要重新登记吗？</source>
+        <translation>This computer is enrolled with %s. Enrolling again gives it a new device ID. Enrol again?</translation>
+    </message>
+    <message>
+        <source>正在同步，请同步结束后再登记。</source>
+        <translation>A sync is running; enrol after it finishes.</translation>
+    </message>
+    <message>
+        <source>正在连接县级服务器登记本机…</source>
+        <translation>Connecting to the county server to enrol this computer…</translation>
+    </message>
+    <message>
+        <source>已登记到县级服务器。待上传 %d 条，点“立即同步”开始上传。</source>
+        <translation>Enrolled with the county server. %d records to upload: click “Sync now” to start.</translation>
+    </message>
+    <message>
+        <source>登记未成功：%s</source>
+        <translation>Enrolment failed: %s</translation>
+    </message>
+    <message>
+        <source>这条冲突已经处理过了。</source>
+        <translation>This conflict has already been resolved.</translation>
+    </message>
+    <message>
+        <source>已保留本机的内容，下次同步时上传到县里。</source>
+        <translation>Kept this computer&apos;s copy; it is uploaded at the next sync.</translation>
+    </message>
+    <message>
+        <source>已采用县级的内容，本机记录已更新。</source>
+        <translation>Used the county&apos;s copy; the record on this computer is updated.</translation>
+    </message>
+    <message>
+        <source>导出U盘文件</source>
+        <translation>Export USB file</translation>
+    </message>
+    <message>
+        <source>同步文件 (*.json)</source>
+        <translation>Sync files (*.json)</translation>
+    </message>
+    <message>
+        <source>导出未成功：%s</source>
+        <translation>Export failed: %s</translation>
+    </message>
+    <message>
+        <source>已写出 %d 条记录到 %s。
+请把文件带到县社保局导入，再把回执文件带回来点“导入回执…”。</source>
+        <translation>Wrote %d records to %s.
+Take the file to the county bureau to import, then bring the receipt file back and click “Import receipt file…”.</translation>
+    </message>
+    <message>
+        <source>没有待上传的记录，未生成文件。</source>
+        <translation>No records waiting to upload; no file made.</translation>
+    </message>
+    <message>
+        <source>导入回执</source>
+        <translation>Import receipt file</translation>
+    </message>
+    <message>
+        <source>回执文件 (*.json);;所有文件 (*)</source>
+        <translation>Receipt files (*.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>回执未导入：%s</source>
+        <translation>Receipt file not imported: %s</translation>
+    </message>
+    <message>
+        <source>回执已导入：县里已接收 %d 条，被拒绝 %d 条，有冲突 %d 条。</source>
+        <translation>Receipt file imported: the county accepted %d, refused %d, %d in conflict.</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+</context>
+<context>
+    <name>UnpaidTab</name>
+    <message>
+        <source>打印催缴名单(&amp;P)</source>
+        <translation>&amp;Print unpaid list</translation>
+    </message>
+    <message>
+        <source>导出 Excel(&amp;E)</source>
+        <translation>&amp;Export to Excel</translation>
+    </message>
+    <message>
+        <source>年度(&amp;Y)：</source>
+        <translation>&amp;Year:</translation>
+    </message>
+    <message>
+        <source>村民小组(&amp;G)：</source>
+        <translation>Village &amp;group:</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>参保缴费 %d 人，已缴 %d 人，未缴 %d 人，缴费率 %s%%</source>
+        <translation>%d contributors, %d paid, %d unpaid, %s%% paid</translation>
+    </message>
+    <message>
+        <source>导出催缴名单</source>
+        <translation>Export unpaid list</translation>
+    </message>
+    <message>
+        <source>无法写入 %s：%s</source>
+        <translation>Cannot write %s: %s</translation>
+    </message>
+    <message>
+        <source>已导出 %d 人：%s</source>
+        <translation>Exported %d people: %s</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>出错了</source>
+        <extracomment>Past this size the log is moved to ``*.log.1`` (one generation kept), so it never fills a small disk. The same error again within this many seconds is logged but not shown again: a failing repaint repeats.</extracomment>
+        <translation>Something went wrong</translation>
+    </message>
+    <message>
+        <source>确定(&amp;Y)</source>
+        <translation>&amp;Yes</translation>
+    </message>
+    <message>
+        <source>取消(&amp;N)</source>
+        <translation>&amp;No</translation>
+    </message>
+    <message>
+        <source>数据库问题</source>
+        <translation>Database problem</translation>
+    </message>
+    <message>
+        <source>（日志无法写入）</source>
+        <translation>(the log could not be written)</translation>
+    </message>
+    <message>
+        <source>程序遇到意外错误，已记录日志：%s</source>
+        <translation>The program hit an unexpected error; it has been logged: %s</translation>
+    </message>
+    <message>
+        <source>程序错误</source>
+        <translation>Program error</translation>
+    </message>
+</context>
+</TS>
