@@ -591,6 +591,8 @@ class MainWindow(QMainWindow):
         self.manual_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         self.manual_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.manual_action.triggered.connect(self.open_manual)
+        self.audit_log_action = help_menu.addAction(self.tr("操作日志(&L)…"))
+        self.audit_log_action.triggered.connect(self.open_audit_log)
         help_menu.addSeparator()
         about_action = help_menu.addAction(self.tr("关于(&A)"))
         about_action.triggered.connect(self.show_about)
@@ -689,6 +691,15 @@ class MainWindow(QMainWindow):
         viewer.raise_()
         viewer.activateWindow()
         return True
+
+    def open_audit_log(self) -> QWidget:
+        """帮助 → 操作日志…: who changed what and when, with before/after and the chain check (non-modal)."""
+        from pensiondesk.gui.audit_viewer import AuditLogDialog
+
+        dialog = AuditLogDialog(self._session_factory, self._db_path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(
