@@ -10,6 +10,7 @@ internal error without a traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
 import logging
 import os
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INVALID = 1  # some input was invalid (an ID, a row); the command ran
 EXIT_USAGE = 2  # the command could not run (bad arguments, unreadable file)
+EXIT_LOGIN = 3  # the database has users and the login failed (no user given, wrong password, disabled user)
 EXIT_INTERNAL = 70
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipeline cut short
 
@@ -40,6 +42,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pensiondesk.commands.announcements",
     "pensiondesk.commands.backup",
     "pensiondesk.commands.audit",
+    "pensiondesk.commands.users",
 )
 
 Subparsers = argparse._SubParsersAction  # the object ``add_subparsers`` returns
@@ -97,7 +100,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     statuses = "，".join(f"{_status_label(k)} {v}" for k, v in sorted(summary.by_status.items()))
     print(
         f"已生成演示村 {summary.village_name}：{summary.persons} 人，{summary.households} 户，"
-        f"{summary.groups} 个村民小组（{statuses}）\n数据库：{path}"
+        f"{summary.groups} 个村民小组（{statuses}）\n数据库：{path}\n"
+        "数据库已加密。登录：用户名 demo，密码 demo（管理员）；复核员 reviewer，密码 reviewer"
     )
     return EXIT_OK
 
@@ -109,9 +113,9 @@ def _status_label(value: str) -> str:
 
 
 def _make_demo(path: Path, *, persons: int, seed: int):  # type: ignore[no-untyped-def]
-    from pensiondesk.services.database import create_demo_database
+    from pensiondesk.services.database import create_demo_database_with_logins
 
-    return create_demo_database(path, persons=persons, seed=seed)
+    return create_demo_database_with_logins(path, persons=persons, seed=seed)
 
 
 def cmd_id_check(args: argparse.Namespace) -> int:
@@ -192,6 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"PensionDesk {__version__}")
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据目录下的 pensiondesk.sqlite）")
     parser.add_argument("--demo", action="store_true", help="使用演示数据库（不存在时自动生成）")
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="登录的用户名（数据库有用户时需要；默认：环境变量 PENSIONDESK_USER）。"
+        "密码取自环境变量 PENSIONDESK_PASSWORD，没有时提示输入",
+    )
     parser.add_argument("--persons", type=_positive_int, default=2000, help=argparse.SUPPRESS)
     parser.add_argument(
         "--lang",
@@ -208,12 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
         return add_command(parent, name, func, help_text)
 
     add("gui", cmd_gui, "启动图形界面")
-    p = add("demo", cmd_demo, "生成一个演示村的数据库")
+    p = add("demo", cmd_demo, "生成一个演示村的数据库（已加密；用户 demo 密码 demo）")
     p.add_argument("--persons", type=_positive_int, default=2000, help="人数（默认 2000）")
     p.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成同样的数据（默认 1）")
 
     id_sub = subgroup(sub, "id", "身份证号工具")
     p = add("check", cmd_id_check, "检查身份证号：校验码、出生日期、性别；15位转18位", id_sub)
+    p.set_defaults(login=False)
     p.add_argument("numbers", nargs="*", metavar="NUMBER", help="身份证号；省略或写 - 时从标准输入逐行读取")
 
     db_sub = subgroup(sub, "db", "数据库维护")
@@ -265,6 +276,52 @@ def _log_internal_error(exc: BaseException) -> Path | None:
         return None
 
 
+def read_secret(prompt: str, env_var: str, *, confirm: bool = False) -> str:
+    """A password (or recovery key) from ``env_var``, else typed at a prompt that does not echo it."""
+    value = os.environ.get(env_var)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise CliError(f"需要输入{prompt}，但现在不能提示输入：请把它放在环境变量 {env_var} 中。", EXIT_LOGIN)
+    value = getpass.getpass(f"{prompt}：")
+    if confirm and getpass.getpass(f"再输入一次{prompt}：") != value:
+        raise CliError(f"两次输入的{prompt}不一样，什么也没有改。请重新运行。", EXIT_USAGE)
+    return value
+
+
+def log_in_if_needed(args: argparse.Namespace) -> None:
+    """When the database has users, log in before the command runs (most commands read or write it).
+
+    The user is ``--user`` or ``$PENSIONDESK_USER``; the password ``$PENSIONDESK_PASSWORD`` or a prompt. A database
+    without users needs no login (the operator is then ``$PENSIONDESK_USER`` or ``coordinator``, as before).
+    """
+    if not getattr(args, "login", True) or args.func is cmd_gui:  # the GUI asks in its own login window
+        return
+    from pensiondesk.services.accounts import needs_login
+
+    path = _db_path(args)
+    if needs_login(path):
+        log_in_to(path, args)
+
+
+def log_in_to(path: Path, args: argparse.Namespace) -> None:
+    """Log in to the database (or encrypted backup) at ``path`` as ``--user``; raises :class:`CliError` if refused."""
+    from pensiondesk.services.accounts import AccountError, log_in, set_current_actor
+
+    username = getattr(args, "user", None) or os.environ.get("PENSIONDESK_USER")
+    if not username:
+        raise CliError(
+            f"数据库 {path} 需要登录：请用 --user 用户名 指定用户（或设置环境变量 PENSIONDESK_USER），"
+            "密码在提示时输入或放在环境变量 PENSIONDESK_PASSWORD 中。",
+            EXIT_LOGIN,
+        )
+    password = read_secret(f"用户 {username} 的密码", "PENSIONDESK_PASSWORD")
+    try:
+        set_current_actor(log_in(path, username, password))
+    except AccountError as exc:
+        raise CliError(exc.user_message, EXIT_LOGIN) from exc
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the command; returns the exit code (never raises for expected failures)."""
     words = list(sys.argv[1:] if argv is None else argv)
@@ -275,6 +332,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(words)
     try:
+        log_in_if_needed(args)
         return int(args.func(args))
     except CliError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)

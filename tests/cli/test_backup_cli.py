@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -15,9 +14,11 @@ import pytest
 
 from pensiondesk.domain.codes import Relation
 from pensiondesk.domain.idnumber import check_character
+from pensiondesk.services.accounts import log_in
 from pensiondesk.services.people import add_person
 from pensiondesk.services.people_types import PersonInput
 from pensiondesk.services.recording import Actor
+from pensiondesk.store import cipher
 from pensiondesk.store.db import open_database
 from pensiondesk.store.models import Setting
 
@@ -42,6 +43,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def village(template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "village.sqlite"
     shutil.copyfile(template, path)
+    cipher.copy_key_file(template, path)  # the demo database is encrypted: its key file goes with it
+    log_in(path, "demo", "demo")  # unlocks its key (and its backups') in this test process too
     return path
 
 
@@ -66,15 +69,15 @@ def add_people(path: Path, *names: str, first_seq: int = 1) -> None:
 
 
 def query(path: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    connection = cipher.connect(path, read_only=True)
     try:
-        return connection.execute(sql).fetchall()
+        return list(connection.execute(sql).fetchall())
     finally:
         connection.close()
 
 
 def execute(path: Path, sql: str) -> None:
-    connection = sqlite3.connect(path)
+    connection = cipher.connect(path)
     try:
         with connection:
             connection.execute(sql)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+
+from pensiondesk.services.accounts import log_in
+from pensiondesk.store import cipher
 
 SCRIPT = shutil.which("pensiondesk", path=str(Path(sys.executable).parent)) or "pensiondesk"
 
@@ -68,7 +71,9 @@ def test_demo_then_info_then_upgrade(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     assert "300 人" in made.stdout
 
-    with sqlite3.connect(db) as conn:
+    assert db.read_bytes()[:16] != b"SQLite format 3\x00"  # the demo database is encrypted
+    log_in(db, "demo", "demo")
+    with closing(cipher.connect(db)) as conn:
         assert conn.execute("select count(*) from person").fetchone()[0] == 300
         heads = conn.execute("select count(*) from household where head_person_id is null").fetchone()[0]
         assert heads == 0
@@ -90,7 +95,8 @@ def test_demo_refuses_a_database_with_people(tmp_path: Path) -> None:
     assert again.returncode == 2
     assert "已有 20 人" in again.stderr
     assert "Traceback" not in again.stderr
-    with sqlite3.connect(db) as conn:
+    log_in(db, "demo", "demo")
+    with closing(cipher.connect(db)) as conn:
         assert conn.execute("select count(*) from person").fetchone()[0] == 20
 
 
@@ -99,7 +105,8 @@ def test_demo_is_deterministic(tmp_path: Path) -> None:
     for name in ("a.sqlite", "b.sqlite"):
         db = tmp_path / name
         assert run_cli("--db", str(db), "demo", "--persons", "150", "--seed", "3", home=tmp_path).returncode == 0
-        with sqlite3.connect(db) as conn:
+        log_in(db, "demo", "demo")
+        with closing(cipher.connect(db)) as conn:
             rows.append(
                 conn.execute("select id, name, id_number, birth_date, status from person order by id").fetchall()
             )

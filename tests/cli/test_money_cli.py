@@ -6,21 +6,33 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from pensiondesk.services.accounts import log_in
+from pensiondesk.store import cipher
+
 SCRIPT = shutil.which("pensiondesk", path=str(Path(sys.executable).parent)) or "pensiondesk"
 OPERATOR = "wanghong"
+OPERATOR_PASSWORD = "wanghong-2026"  # a coordinator the demo's administrator adds (see ``village``)
 
 
-def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PENSIONDESK_HOME": str(home), "PENSIONDESK_USER": OPERATOR, "QT_QPA_PLATFORM": "offscreen"}
+def run_cli(
+    *args: str, home: Path, user: str = OPERATOR, password: str = OPERATOR_PASSWORD
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PENSIONDESK_HOME": str(home),
+        "PENSIONDESK_USER": user,
+        "PENSIONDESK_PASSWORD": password,
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     return subprocess.run([SCRIPT, *args], capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
@@ -45,8 +57,17 @@ def village(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[
     home = tmp_path_factory.mktemp("money-cli")
     db = home / "village.sqlite"
     ok(run_cli("--db", str(db), "demo", "--persons", "300", "--seed", "7", home=home))
+    os.environ["PENSIONDESK_NEW_PASSWORD"] = OPERATOR_PASSWORD
+    try:
+        added = run_cli(
+            "--db", str(db), "user", "add", OPERATOR, "--name", "王红", home=home, user="demo", password="demo"
+        )
+    finally:
+        del os.environ["PENSIONDESK_NEW_PASSWORD"]
+    assert "已添加用户 wanghong" in ok(added)
     young = date.today().replace(year=date.today().year - 58).isoformat()
-    with sqlite3.connect(db) as conn:
+    log_in(db, "demo", "demo")  # the demo database is encrypted
+    with closing(cipher.connect(db)) as conn:
         ids = [
             row[0]
             for row in conn.execute(
@@ -86,7 +107,7 @@ def test_collect_void_reprint_verify_close(village: tuple[Path, Path, list[str]]
     bank = ok(run_cli(*cli, "collect", "--id", ids[3], "--year", year, "--tier", "200", "--channel", "bank", home=home))
     assert "不开村级收据" in bank and "银行代收" in bank
 
-    # The demo village has its own book (DEMO, the operator coordinator's): a bare number must name its series.
+    # The demo village has its own book (DEMO, the demo user's): a bare number must name its series.
     refused(run_cli(*cli, "receipt", "void", "2", "--reason", "档次写错", home=home), "请写明字轨")
     voided = ok(run_cli(*cli, "receipt", "void", "HQ2026-2", "--reason", "档次写错", home=home))
     assert "已作废：HQ2026-00000002" in voided and "退还缴费人 500.00 元" in voided

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from pensiondesk.documents.base import FORMS_TEMPLATES_ENV_VAR, forms_templates_dir
+from pensiondesk.services.accounts import log_in
+from pensiondesk.store import cipher
 
 SCRIPT = shutil.which("pensiondesk", path=str(Path(sys.executable).parent)) or "pensiondesk"
 
@@ -36,11 +37,13 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def db(demo_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "village.sqlite"
     shutil.copyfile(demo_db, copy)
+    cipher.copy_key_file(demo_db, copy)  # the demo database is encrypted: its key file goes with it
     return copy
 
 
 def printed_rows(db: Path) -> list[tuple[str, str, str, str]]:
-    connection = sqlite3.connect(db)
+    log_in(db, "demo", "demo")
+    connection = cipher.connect(db)
     try:
         return connection.execute(
             "SELECT kind, layout, printed_on, created_by FROM announcement ORDER BY created_at"
@@ -68,7 +71,7 @@ def test_each_kind_prints_and_is_recorded(db: Path, tmp_path: Path, kind: str) -
         "--out",
         str(out),
         home=tmp_path,
-        env={"PENSIONDESK_USER": "wangfang"},
+        env={"PENSIONDESK_USER": "reviewer", "PENSIONDESK_PASSWORD": "reviewer"},  # the demo's second user
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out)
@@ -76,7 +79,7 @@ def test_each_kind_prints_and_is_recorded(db: Path, tmp_path: Path, kind: str) -
     reader = PdfReader(str(out))
     assert "第1页共" in flat_text(out) and len(reader.pages) >= 1
     assert "红旗村村民委员会（盖章）" in flat_text(out)
-    assert printed_rows(db)[-1][0] == kind and printed_rows(db)[-1][2:] == ("2026-11-23", "wangfang")
+    assert printed_rows(db)[-1][0] == kind and printed_rows(db)[-1][2:] == ("2026-11-23", "reviewer")
 
 
 def test_layout_and_year_can_be_chosen(db: Path, tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ that cannot be used, or a database that cannot be opened (the message says why, 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -90,18 +89,18 @@ def cmd_print_announcement(args: argparse.Namespace) -> int:
     if not path.exists():
         if not getattr(args, "demo", False) or args.db:
             raise CliError(f"找不到数据库文件：{path}。请用 --db 指定本村的数据库文件，或用 --demo 使用演示数据库。")
-        from pensiondesk.services.database import create_demo_database
+        from pensiondesk.services.database import create_demo_database_with_logins
 
         print(f"正在生成演示数据库：{path}", file=sys.stderr)
-        create_demo_database(path, persons=getattr(args, "persons", 2000), seed=1)
+        create_demo_database_with_logins(path, persons=getattr(args, "persons", 2000), seed=1)
 
     from pensiondesk.documents.announcements import render_bytes
+    from pensiondesk.services.accounts import current_actor
     from pensiondesk.services.announcements import Layout, fill_announcement, save_printed
     from pensiondesk.services.database import open_for_work
-    from pensiondesk.services.recording import Actor
 
     printed_on = args.date or date.today()
-    actor = Actor(os.environ.get("PENSIONDESK_USER", "coordinator"))
+    actor = current_actor()
     database = open_for_work(path)
     written = False
     try:

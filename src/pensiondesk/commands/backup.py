@@ -62,10 +62,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Check the backup, show what would be lost, then restore (or stop and ask for --yes)."""
+    from pensiondesk.cli import log_in_to
     from pensiondesk.services.backups import plan_restore, restore_backup
+    from pensiondesk.store import cipher
 
     db_path = _db_path(args)
-    plan = plan_restore(Path(args.file), db_path)
+    backup = Path(args.file).expanduser().absolute()
+    if cipher.is_encrypted_file(backup) and cipher.key_for(backup) is None:
+        # An encrypted backup of another (or a lost) database: log in with a user of the time the backup was made.
+        log_in_to(backup, args)
+    plan = plan_restore(backup, db_path)
     for line in plan.lines():
         print(line)
     if plan.needs_consent and not args.yes:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -67,9 +66,9 @@ def _database(args: argparse.Namespace) -> Database:
 
 
 def _actor() -> Actor:
-    from pensiondesk.services.recording import Actor
+    from pensiondesk.services.accounts import current_actor
 
-    return Actor(os.environ.get("PENSIONDESK_USER", "coordinator"))
+    return current_actor()  # the logged-in user (--user), else $PENSIONDESK_USER or coordinator
 
 
 def _date(text: str) -> date:

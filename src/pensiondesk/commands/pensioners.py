@@ -16,7 +16,6 @@ Exit codes: 0 done; 1 done but some rows need a person's decision (an import wit
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -56,9 +55,9 @@ def _database(args: argparse.Namespace) -> Database:
 
 
 def _actor() -> Actor:
-    from pensiondesk.services.recording import Actor
+    from pensiondesk.services.accounts import current_actor
 
-    return Actor(os.environ.get("PENSIONDESK_USER", "coordinator"))
+    return current_actor()  # the logged-in user (--user), else $PENSIONDESK_USER or coordinator
 
 
 def _date(text: str) -> date:

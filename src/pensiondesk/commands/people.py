@@ -69,9 +69,9 @@ def _village_id(db: Database) -> str:
 
 
 def _actor() -> Actor:
-    from pensiondesk.services.recording import Actor
+    from pensiondesk.services.accounts import current_actor
 
-    return Actor(os.environ.get("PENSIONDESK_USER", "coordinator"))
+    return current_actor()  # the logged-in user (--user), else $PENSIONDESK_USER or coordinator
 
 
 def _progress(label: str) -> Callable[[int, int], None] | None:

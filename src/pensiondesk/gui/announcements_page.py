@@ -90,7 +90,7 @@ from pensiondesk.store.errors import StoreError
 
 __all__ = ["DEFAULT_ACTOR", "AnnouncementEditor", "PrintPage"]
 
-#: Who prints, until the program has logins: the village coordinator (协办员).
+#: Who prints when nobody logged in and no operator is given (a database without users).
 DEFAULT_ACTOR = Actor("coordinator", UserRole.COORDINATOR, "协办员")
 #: Pages are rendered for the printer at this resolution at most (a 600 dpi A4 image would take 140 MB).
 PRINT_DPI = 300
@@ -118,7 +118,7 @@ class PrintPage(QWidget):
         session_factory: SessionFactory,
         parent: QWidget | None = None,
         *,
-        actor: Actor = DEFAULT_ACTOR,
+        actor: Actor | None = None,
         today: Callable[[], date] = date.today,
         lists_page: QWidget | None = None,
     ) -> None:
@@ -166,12 +166,12 @@ class AnnouncementEditor(QWidget):
         session_factory: SessionFactory,
         parent: QWidget | None = None,
         *,
-        actor: Actor = DEFAULT_ACTOR,
+        actor: Actor | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__(parent)
         self._session_factory = session_factory
-        self._actor = actor
+        self._given_actor = actor  # None: whoever is logged in when the work is saved
         self._today = today
         self.announcement: Announcement | None = None
         self._pdf_bytes = b""
@@ -195,6 +195,12 @@ class AnnouncementEditor(QWidget):
         self._generated_once = False
 
     # --- construction ---------------------------------------------------------------------------------------
+
+    def _operator(self) -> Actor:
+        """Who saves: the operator given, else the logged-in user (else ``$PENSIONDESK_USER``/协办员)."""
+        from pensiondesk.services.accounts import current_actor
+
+        return self._given_actor or current_actor()
 
     def _build_choice_box(self) -> None:
         self.kind_box = QComboBox()
@@ -598,7 +604,7 @@ class AnnouncementEditor(QWidget):
         settings = self.settings()
         try:
             with self._session_factory() as session:
-                save_settings(session, self._actor, settings)
+                save_settings(session, self._operator(), settings)
                 announcement = fill_announcement(
                     session,
                     self.kind,
@@ -781,7 +787,7 @@ class AnnouncementEditor(QWidget):
     def _record(self, announcement: Announcement) -> bool:
         try:
             with self._session_factory() as session:
-                save_printed(session, self._actor, announcement, self._today())
+                save_printed(session, self._operator(), announcement, self._today())
         except AnnouncementError as error:
             self._warn(error.user_message)
             return False

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -83,8 +82,10 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def current_actor() -> Actor:
-    """Who is working (操作员): ``$PENSIONDESK_USER`` until logins exist, as on the other pages."""
-    return Actor(os.environ.get("PENSIONDESK_USER", "coordinator"))
+    """Who is working (操作员): the logged-in user (``services.accounts``), else ``$PENSIONDESK_USER``."""
+    from pensiondesk.services import accounts
+
+    return accounts.current_actor()
 
 
 def to_qdate(day: date) -> QDate:

@@ -17,7 +17,6 @@ reason and the evidence reference (:class:`KeyFieldDialog`, domain.md §14).
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable
 from datetime import date
 from typing import Literal
@@ -70,8 +69,10 @@ KeyField = Literal["name", "id_number", "birth_date", "sex"]
 
 
 def current_actor() -> Actor:
-    """Who is working (操作员): the ``PENSIONDESK_USER`` environment variable until logins exist."""
-    return Actor(os.environ.get("PENSIONDESK_USER", "coordinator"))
+    """Who is working (操作员): the logged-in user (``services.accounts``), else ``$PENSIONDESK_USER``."""
+    from pensiondesk.services import accounts
+
+    return accounts.current_actor()
 
 
 def _parse_date(text: str) -> date | None:

@@ -45,14 +45,25 @@ def database_info(path: Path) -> dict[str, Any]:
         db.close()
 
 
-#: The operator the GUI works as until logins exist (``PENSIONDESK_USER``); the demo's receipt book is theirs.
+#: The operator of a demo database without logins (``PENSIONDESK_USER``); the demo's receipt book is theirs.
 DEMO_OPERATOR = "coordinator"
+#: The demo login (user ``demo``, password ``demo``): the receipt book of the demo made by ``pensiondesk demo``.
+DEMO_LOGIN = "demo"
 
 
 def create_demo_database(
-    path: Path, *, persons: int, seed: int, progress: Callable[[int, int], None] | None = None
+    path: Path,
+    *,
+    persons: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+    operator: str = DEMO_OPERATOR,
 ) -> DemoSummary:
-    """Create a new database at ``path`` holding a demo village. Refuses a file that already holds people."""
+    """Create a new database at ``path`` holding a demo village. Refuses a file that already holds people.
+
+    The database is plain and has no users; :func:`create_demo_database_with_logins` is what ``pensiondesk demo``
+    makes. ``operator`` owns the demo's receipt book.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     db = open_database(path, migrate=True, create=True)
     try:
@@ -63,12 +74,12 @@ def create_demo_database(
 
         with db.session() as session:
             seed_pensioner_histories(session, as_of=date.today(), seed=seed)
-        # A receipt book in use by the default operator (coordinator), so collecting can be tried at once.
+        # A receipt book in use by the operator, so collecting can be tried at once.
         from pensiondesk.services.receipts import open_book, register_book
         from pensiondesk.services.recording import Actor
 
         with db.session(immediate=True) as session:
-            actor = Actor(DEMO_OPERATOR)
+            actor = Actor(operator)
             book = register_book(session, actor, series="DEMO", start_no=1, end_no=500, issued_on=date.today())
             open_book(session, actor, book.id)
         return summary
@@ -76,4 +87,25 @@ def create_demo_database(
         db.close()
 
 
-__all__ = ["DemoError", "UpgradeResult", "create_demo_database", "database_info", "open_for_work", "upgrade_database"]
+def create_demo_database_with_logins(
+    path: Path, *, persons: int, seed: int, progress: Callable[[int, int], None] | None = None
+) -> DemoSummary:
+    """The demo database ``pensiondesk demo`` makes: a demo village, users ``demo``/``demo`` (管理员, whose receipt
+    book it is) and ``reviewer``/``reviewer`` (复核), encrypted like a real village's. This process is left logged
+    in as ``demo``."""
+    from pensiondesk.services.accounts import setup_demo_accounts
+
+    summary = create_demo_database(path, persons=persons, seed=seed, progress=progress, operator=DEMO_LOGIN)
+    setup_demo_accounts(path)
+    return summary
+
+
+__all__ = [
+    "DemoError",
+    "UpgradeResult",
+    "create_demo_database",
+    "create_demo_database_with_logins",
+    "database_info",
+    "open_for_work",
+    "upgrade_database",
+]
