@@ -10,8 +10,9 @@ language is English (设置 → 界面语言, ``--lang en`` or ``PENSIONDESK_LAN
 
 The routine after adding or changing text in ``src/pensiondesk/gui``:
 
-1. run this script: ``pyside6-lupdate`` adds the new source strings to the ``.ts`` (translations of strings no
-   longer in the code are dropped) and it lists the unfinished ones;
+1. run this script: ``pyside6-lupdate`` adds the new source strings to the ``.ts`` and it lists the unfinished
+   ones. Translations of strings no longer in the code are kept, marked ``vanished`` (several people edit the GUI at
+   once: a string changed in someone's unfinished work is still in the committed code); ``--prune`` drops them;
 2. translate them: ``--todo todo.json`` writes ``{"context": {"源文": ""}}``; fill in the English and run
    ``--apply todo.json`` (or edit the ``.ts`` in Qt Linguist). Keep every placeholder (``%s %d %1 {name}``) and
    at most one ``&`` mnemonic, as ``tests/gui/test_i18n.py`` checks;
@@ -52,11 +53,13 @@ def source_files() -> list[Path]:
     return sorted(path for path in GUI_SOURCES.rglob("*.py") if "__pycache__" not in path.parts)
 
 
-def lupdate(ts_path: Path) -> None:
-    """Bring ``ts_path`` up to date with the GUI sources (created when missing)."""
+def lupdate(ts_path: Path, *, prune: bool = False) -> None:
+    """Bring ``ts_path`` up to date with the GUI sources (created when missing); ``prune``: drop vanished ones."""
     ts_path.parent.mkdir(parents=True, exist_ok=True)
     language = ts_path.stem.rsplit("_", 1)[-1]
-    command = [_tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", "-source-language", "zh_CN"]
+    command = [_tool("pyside6-lupdate"), "-locations", "none", "-source-language", "zh_CN"]
+    if prune:
+        command.append("-no-obsolete")
     command += ["-target-language", language]
     command += [str(path) for path in source_files()]
     command += ["-ts", str(ts_path)]
@@ -72,13 +75,19 @@ def lrelease(ts_path: Path, qm_path: Path) -> None:
     )
 
 
-def messages(ts_path: Path) -> list[tuple[str, ET.Element]]:
-    """``(context, <message>)`` for every message of a ``.ts`` file."""
+def is_vanished(message: ET.Element) -> bool:
+    """A message whose source string is no longer in the code (kept in case it comes back)."""
+    translation = message.find("translation")
+    return translation is not None and translation.get("type") in ("vanished", "obsolete")
+
+
+def messages(ts_path: Path, *, vanished: bool = False) -> list[tuple[str, ET.Element]]:
+    """``(context, <message>)`` for every message of a ``.ts`` file in use (``vanished``: those not, too)."""
     root = ET.parse(ts_path).getroot()
     found = []
     for context in root.iter("context"):
         name = context.findtext("name") or ""
-        found += [(name, message) for message in context.iter("message")]
+        found += [(name, m) for m in context.iter("message") if vanished or not is_vanished(m)]
     return found
 
 
@@ -152,20 +161,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--todo", type=Path, help="write the unfinished strings to this JSON file")
     parser.add_argument("--apply", type=Path, help="merge translations from this JSON file first")
+    parser.add_argument("--prune", action="store_true", help="drop translations of strings no longer in the code")
     args = parser.parse_args(argv)
     missing = 0
     for language in LANGUAGES:
         ts_path = I18N_DIR / f"pensiondesk_{language}.ts"
-        lupdate(ts_path)
+        lupdate(ts_path, prune=args.prune)
         if args.apply is not None:
             done = json.loads(args.apply.read_text(encoding="utf-8"))
             print(f"{ts_path.name}: {apply(ts_path, done)} translation(s) applied from {args.apply}")
-            lupdate(ts_path)  # back into lupdate's own layout, so the next run makes no noise in the diff
+            lupdate(ts_path, prune=args.prune)  # back into lupdate's own layout: the next run makes no noise
         lrelease(ts_path, ts_path.with_suffix(".qm"))
         todo = unfinished(ts_path)
         count = sum(len(sources) for sources in todo.values())
         total = len(messages(ts_path))
-        print(f"{ts_path.name}: {total} strings, {count} unfinished; compiled {ts_path.with_suffix('.qm').name}")
+        kept = len(messages(ts_path, vanished=True)) - total
+        qm_name = ts_path.with_suffix(".qm").name
+        print(f"{ts_path.name}: {total} strings, {count} unfinished, {kept} vanished kept; compiled {qm_name}")
         for context, sources in todo.items():
             for source in sources:
                 print(f"  [{context}] {source!r}")

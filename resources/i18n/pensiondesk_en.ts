@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<TS version="2.1" language="en_US">
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
     <name>AnnouncementEditor</name>
     <message>
@@ -287,6 +287,129 @@ Please use common characters instead, then print.</translation>
     </message>
 </context>
 <context>
+    <name>AuditLogDialog</name>
+    <message>
+        <source>操作日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <source>姓名或身份证号</source>
+        <translation>Name or ID number</translation>
+    </message>
+    <message>
+        <source>人员(&amp;P)：</source>
+        <translation>&amp;Person:</translation>
+    </message>
+    <message>
+        <source>操作员(&amp;U)：</source>
+        <translation>Operator (&amp;U):</translation>
+    </message>
+    <message>
+        <source>按日期(&amp;D)：</source>
+        <translation>By &amp;date:</translation>
+    </message>
+    <message>
+        <source>查询(&amp;Q)</source>
+        <translation>Search (&amp;Q)</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>选中一条记录，可在这里对照修改前后的内容。</source>
+        <translation>Select an entry to compare the values before and after the change here.</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>修改前</source>
+        <translation>Before</translation>
+    </message>
+    <message>
+        <source>修改后</source>
+        <translation>After</translation>
+    </message>
+    <message>
+        <source>校验日志(&amp;V)</source>
+        <translation>&amp;Verify log</translation>
+    </message>
+    <message>
+        <source>检查操作日志是否完整、有没有被改动或删除</source>
+        <translation>Check that the audit log is complete and nothing has been altered or deleted</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>全部操作员</source>
+        <translation>All operators</translation>
+    </message>
+    <message>
+        <source>共 %d 条（最新的在最上面）</source>
+        <translation>%d entries (newest first)</translation>
+    </message>
+    <message>
+        <source>这条记录的内容已无法读取（可能被改动过），请点“校验日志”。</source>
+        <translation>This entry can no longer be read (it may have been altered); click “Verify log”.</translation>
+    </message>
+    <message>
+        <source>（%s）</source>
+        <translation> (%s)</translation>
+    </message>
+    <message>
+        <source>第 %d 条：%s %s %s %s%s</source>
+        <translation>Entry %d: %s %s %s %s%s</translation>
+    </message>
+    <message>
+        <source>不详</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>。原因：%s</source>
+        <translation>. Reason: %s</translation>
+    </message>
+    <message>
+        <source>正在校验操作日志…</source>
+        <translation>Verifying the audit log…</translation>
+    </message>
+    <message>
+        <source>%s。请联系县社保局。</source>
+        <translation>%s. Please contact the county social security bureau.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLogModel</name>
+    <message>
+        <source>时间</source>
+        <extracomment>Rows made visible per ``fetchMore`` (the view asks for more as the user scrolls down). Rows read from the database together.</extracomment>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
     <name>BackgroundJob</name>
     <message>
         <source>导入时程序出错，没有写入任何数据；错误已记录在日志中</source>
@@ -368,6 +491,10 @@ Please use common characters instead, then print.</translation>
         <translation>Reason for closing / what happened to lost receipts</translation>
     </message>
     <message>
+        <source>结本原因或遗失情况说明</source>
+        <translation>Reason for closing, or what happened to lost receipts</translation>
+    </message>
+    <message>
         <source>遗失的空白票号</source>
         <translation>Numbers of lost blank receipts</translation>
     </message>
@@ -428,8 +555,80 @@ Please use common characters instead, then print.</translation>
         <translation>%s: %s %d–%d</translation>
     </message>
     <message>
+        <source>还有 %d 张没用就结本，请先在说明栏写明原因（例如：年度结束，剩余号码缴回）</source>
+        <translation>%d receipts are still unused. To close the book now, first write the reason in the explanation box (e.g. end of year, remaining numbers handed back)</translation>
+    </message>
+    <message>
+        <source>结本</source>
+        <translation>Close book</translation>
+    </message>
+    <message>
+        <source>结本(&amp;Y)</source>
+        <translation>Close book (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>确定要结本票据本 %s 吗？
+
+已开具 %d 张（合计 %s），作废 %d 张，遗失 %d 张，未使用 %d 张。
+结本后这本票据不能再开收据，也不能重新启用，不能撤销；未使用的号码随本缴回县社保局。</source>
+        <translation>Close receipt book %s?
+
+%d issued (total %s), %d void, %d lost, %d unused.
+After closing, no more receipts can be issued from this book and it cannot be used again; this cannot be undone. Unused numbers go back to the county bureau with the book.</translation>
+    </message>
+    <message>
+        <source>核销</source>
+        <translation>Write off</translation>
+    </message>
+    <message>
+        <source>核销(&amp;Y)</source>
+        <translation>Write off (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>确定要核销票据本 %s 吗？
+
+开具 %d 张（合计 %s），作废 %d 张，遗失 %d 张，未使用 %d 张。
+核销表示这本票据已和县社保局对清账目，核销后不能撤销。</source>
+        <translation>Write off receipt book %s?
+
+%d issued (total %s), %d void, %d lost, %d unused.
+Writing off means the book&apos;s accounts are settled with the county bureau; this cannot be undone.</translation>
+    </message>
+    <message>
+        <source>没有结本：票据本 %s 不变</source>
+        <translation>Not closed: receipt book %s is unchanged</translation>
+    </message>
+    <message>
+        <source>没有核销：票据本 %s 不变</source>
+        <translation>Not written off: receipt book %s is unchanged</translation>
+    </message>
+    <message>
         <source>请选中票据本并填写遗失的号码</source>
         <translation>Select the receipt book and enter the lost numbers</translation>
+    </message>
+    <message>
+        <source>请先在说明栏写明遗失情况</source>
+        <translation>First describe the loss in the explanation box</translation>
+    </message>
+    <message>
+        <source>确定要把空白票据 %s 登记为遗失吗？
+
+登记后这个号码永远不能再开收据，并在对账、核销时算作遗失，不能撤销。缴费人把开好的收据弄丢了，不用登记遗失，请用“重打”补打。</source>
+        <translation>Record blank receipt %s as lost?
+
+The number can never be used for a receipt again and counts as lost when reconciling and writing off; this cannot be undone. If a payer lost a receipt that was issued, do not record it as lost: use “Reprint”.</translation>
+    </message>
+    <message>
+        <source>遗失登记</source>
+        <translation>Record lost</translation>
+    </message>
+    <message>
+        <source>登记遗失(&amp;Y)</source>
+        <translation>Record as lost (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>没有登记遗失：%s 不变</source>
+        <translation>Not recorded as lost: %s is unchanged</translation>
     </message>
     <message>
         <source>已登记遗失：%s</source>
@@ -452,12 +651,15 @@ Please use common characters instead, then print.</translation>
     <name>CollectTab</name>
     <message>
         <source>输入或粘贴身份证号（或后 6 位），按回车</source>
-        <extracomment>Sends a PDF to paper: (file, what it is, e.g. 收据 HQ2026-00000001) → a sentence for the status line.</extracomment>
         <translation>Type or paste the ID number (or its last 6 digits) and press Enter</translation>
     </message>
     <message>
         <source>亲属或他人代缴时填写</source>
         <translation>Fill in when a relative or someone else pays</translation>
+    </message>
+    <message>
+        <source>代缴人姓名</source>
+        <translation>Name of the person paying</translation>
     </message>
     <message>
         <source>补缴以前年度时填写乡镇审批文号</source>
@@ -881,6 +1083,36 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
         <translation>%s yuan deducted from the funeral grant</translation>
     </message>
     <message>
+        <source> 等</source>
+        <translation> and others</translation>
+    </message>
+    <message>
+        <source>确定要按民政死亡名单 %s 登记 %d 人死亡吗？
+
+%s
+
+登记后这些人参保状态改为“终止”，养老金停发，并算出多领金额和丧葬补助金。登记后不能撤销，请先核对名单。
+需要核实、本村无此人或有问题的 %d 行不会登记，导入后会一一列出；此前已登记的 %d 行不再登记。</source>
+        <translation>Report the deaths on civil affairs list %s: %d people?
+
+%s
+
+Their status becomes “ended”, their pensions stop, and overpayments and funeral grants are calculated. This cannot be undone: check the list first.
+%d rows to verify, not in this village or with problems are not reported; they are listed after the import. %d rows reported before are not reported again.</translation>
+    </message>
+    <message>
+        <source>导入死亡名单</source>
+        <translation>Import death list</translation>
+    </message>
+    <message>
+        <source>登记 %d 人死亡(&amp;Y)</source>
+        <translation>Report %d deaths (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>没有导入死亡名单 %s：没有登记任何人的死亡</source>
+        <translation>Death list %s not imported: no deaths were reported</translation>
+    </message>
+    <message>
         <source>选择民政死亡名单</source>
         <translation>Choose the civil affairs death list</translation>
     </message>
@@ -993,6 +1225,71 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
     </message>
 </context>
 <context>
+    <name>EnrolPage</name>
+    <message>
+        <source>第 1 步：登记到县级服务器</source>
+        <translation>Step 1: enrol with the county server</translation>
+    </message>
+    <message>
+        <source>请填写县社保局给的服务器地址和登记码，然后按“登记”。</source>
+        <translation>Enter the server address and enrolment code from the county social security bureau, then click “Enrol”.</translation>
+    </message>
+    <message>
+        <source>例如：https://sync.example.gov.cn</source>
+        <translation>e.g. https://sync.example.gov.cn</translation>
+    </message>
+    <message>
+        <source>例如：K7QH-3MZP-W2RC-9TXA</source>
+        <translation>e.g. K7QH-3MZP-W2RC-9TXA</translation>
+    </message>
+    <message>
+        <source>可不填（默认：电脑名）</source>
+        <translation>Optional (default: the computer&apos;s name)</translation>
+    </message>
+    <message>
+        <source>服务器地址(&amp;S)：</source>
+        <translation>&amp;Server address:</translation>
+    </message>
+    <message>
+        <source>登记码(&amp;C)：</source>
+        <translation>Enrolment &amp;code:</translation>
+    </message>
+    <message>
+        <source>本机名称(&amp;M)：</source>
+        <translation>Na&amp;me of this computer:</translation>
+    </message>
+    <message>
+        <source>登记(&amp;R)</source>
+        <translation>Enrol (&amp;R)</translation>
+    </message>
+    <message>
+        <source>连不上，先离线设置(&amp;O)</source>
+        <translation>Cannot connect: set up &amp;offline first</translation>
+    </message>
+    <message>
+        <source>服务器地址应以 https:// 或 http:// 开头，请照县社保局给的地址填写</source>
+        <translation>The server address must start with https:// or http://; enter it exactly as the county bureau gave it</translation>
+    </message>
+    <message>
+        <source>请填写县社保局给的登记码</source>
+        <translation>Enter the enrolment code from the county social security bureau</translation>
+    </message>
+    <message>
+        <source>正在连接县级服务器，请稍候……</source>
+        <translation>Connecting to the county server, please wait…</translation>
+    </message>
+    <message>
+        <source>登记成功：本机已登记为 %s。请按“下一步”。</source>
+        <translation>Enrolled: this computer is enrolled as %s. Click “Next”.</translation>
+    </message>
+    <message>
+        <source>没有登记成功：%s
+请核对地址和登记码再按“登记”；暂时连不上时，可以先离线设置本村。</source>
+        <translation>Enrolment failed: %s
+Check the address and code and click “Enrol” again; if you cannot connect for now, set up the village offline first.</translation>
+    </message>
+</context>
+<context>
     <name>EstimateTab</name>
     <message>
         <source>本村人员的身份证号（可不填）</source>
@@ -1096,6 +1393,124 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
     <message>
         <source>参保身份：</source>
         <translation>Category:</translation>
+    </message>
+</context>
+<context>
+    <name>FinishPage</name>
+    <message>
+        <source>设置完成</source>
+        <translation>Setup finished</translation>
+    </message>
+    <message>
+        <source>请看一下设置的结果，然后按“完成”开始工作。</source>
+        <translation>Look over the settings, then click “Finish” to start working.</translation>
+    </message>
+    <message>
+        <source>这些设置以后都可以在“设置”页修改，或按“重新运行设置向导”再来一遍。</source>
+        <translation>All of these can be changed later on the Settings page, or run the setup wizard again.</translation>
+    </message>
+    <message>
+        <source>• 本村：%s（%s），%s %s</source>
+        <translation>• Village: %s (%s), %s %s</translation>
+    </message>
+    <message>
+        <source>• 本村：还没有设置（下次打开程序时会再问）</source>
+        <translation>• Village: not set up yet (you will be asked next time the program opens)</translation>
+    </message>
+    <message>
+        <source>• 县级服务器：已登记，可以在“同步”页同步</source>
+        <translation>• County server: enrolled; sync on the Sync page</translation>
+    </message>
+    <message>
+        <source>• 县级服务器：还没有登记，有了登记码后到“同步”页登记</source>
+        <translation>• County server: not enrolled; enrol on the Sync page once you have an enrolment code</translation>
+    </message>
+    <message>
+        <source>• 第一个用户：%s（%s），管理员；数据已加密保存</source>
+        <translation>• First user: %s (%s), administrator; the data is stored encrypted</translation>
+    </message>
+    <message>
+        <source>• 恢复密钥：已确认放入保险柜</source>
+        <translation>• Recovery key: confirmed as locked in the safe</translation>
+    </message>
+    <message>
+        <source>• 用户：这个版本的程序还没有登录功能</source>
+        <translation>• Users: this version of the program has no logins yet</translation>
+    </message>
+    <message>
+        <source>• 用户：本机有 %d 个用户（在“设置 → 用户和密码”管理）</source>
+        <translation>• Users: %d on this computer (managed under Settings → Users and passwords)</translation>
+    </message>
+    <message>
+        <source>• 打印机：%s</source>
+        <translation>• Printer: %s</translation>
+    </message>
+    <message>
+        <source>• 打印机：没有，打印的内容保存为 PDF 文件</source>
+        <translation>• Printer: none; printouts are saved as PDF files</translation>
+    </message>
+    <message>
+        <source>• 花名册：已导入 %d 人</source>
+        <translation>• Roster: %d people imported</translation>
+    </message>
+    <message>
+        <source>• 花名册：没有导入（以后可以在“人员/登记”页导入）</source>
+        <translation>• Roster: not imported (you can import it later on the People page)</translation>
+    </message>
+</context>
+<context>
+    <name>FirstUserPage</name>
+    <message>
+        <source>第 2 步：第一个用户</source>
+        <translation>Step 2: the first user</translation>
+    </message>
+    <message>
+        <source>请为自己设一个用户名和密码，以后每次打开程序都要输入。</source>
+        <translation>Choose a user name and password for yourself; you will enter them every time you open the program.</translation>
+    </message>
+    <message>
+        <source>字母或数字，例如 wangfang</source>
+        <translation>Letters or digits, e.g. wangfang</translation>
+    </message>
+    <message>
+        <source>例如：王芳</source>
+        <translation>e.g. Wang Fang</translation>
+    </message>
+    <message>
+        <source>用户名(&amp;U)：</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <source>姓名(&amp;X)：</source>
+        <translation>Full name (&amp;X):</translation>
+    </message>
+    <message>
+        <source>密码(&amp;P)：</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <source>再输一遍密码(&amp;A)：</source>
+        <translation>Password &amp;again:</translation>
+    </message>
+    <message>
+        <source>这个用户是管理员，可以添加其他用户。按“确定”后，电脑里的数据会加密保存，没有密码打不开；下一页会给您一把恢复密钥，忘了密码时用它。</source>
+        <translation>This user is an administrator and can add other users. After you confirm, the data on this computer is stored encrypted and cannot be opened without a password; the next page gives you a recovery key for when a password is forgotten.</translation>
+    </message>
+    <message>
+        <source>请填写用户名</source>
+        <translation>Enter a user name</translation>
+    </message>
+    <message>
+        <source>请填写姓名，打印的单据上会用到</source>
+        <translation>Enter your full name; it appears on printed documents</translation>
+    </message>
+    <message>
+        <source>请设一个密码</source>
+        <translation>Choose a password</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一样，请再输一遍</source>
+        <translation>The two passwords differ; please enter them again</translation>
     </message>
 </context>
 <context>
@@ -1237,11 +1652,11 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
     <message>
         <source>请输入密码</source>
         <extracomment>True when the program has just been locked, False when it has been unlocked. Another user logged in through 切换用户 (the :class:`Actor`); the program rebuilds its window for them.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Enter your password</translation>
     </message>
     <message>
         <source>请输入用户名和密码</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter your user name and password</translation>
     </message>
 </context>
 <context>
@@ -1282,6 +1697,26 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
     <message>
         <source>没有导入：%s</source>
         <translation>Not imported: %s</translation>
+    </message>
+    <message>
+        <source>第 4 步：导入花名册（可以跳过）</source>
+        <translation>Step 4: import the roster (optional)</translation>
+    </message>
+    <message>
+        <source>有县里或乡镇给的花名册 Excel 文件时，按“导入花名册”；没有就直接按“下一步”。</source>
+        <translation>If you have a roster Excel file from the county or township, click “Import roster”; otherwise just click “Next”.</translation>
+    </message>
+    <message>
+        <source>导入花名册(&amp;I)…</source>
+        <translation>&amp;Import roster…</translation>
+    </message>
+    <message>
+        <source>以后也可以在“人员/登记”页按“导入花名册”（Ctrl+I）导入。</source>
+        <translation>You can also import later on the People page with “Import roster” (Ctrl+I).</translation>
+    </message>
+    <message>
+        <source>已导入 %d 人。</source>
+        <translation>%d people imported.</translation>
     </message>
 </context>
 <context>
@@ -1346,24 +1781,24 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
         <translation>File number of the new registration form and ID card copy, e.g. 2024-HQ-015</translation>
     </message>
     <message>
-        <source>要修改的项目：</source>
-        <translation>Detail to change:</translation>
+        <source>要修改的项目(&amp;X)：</source>
+        <translation>Detail to change (&amp;X):</translation>
+    </message>
+    <message>
+        <source>改为(&amp;W)：</source>
+        <translation>Ne&amp;w value:</translation>
+    </message>
+    <message>
+        <source>变更原因(&amp;R)：</source>
+        <translation>&amp;Reason for the change:</translation>
+    </message>
+    <message>
+        <source>证明材料编号(&amp;E)：</source>
+        <translation>Supporting docum&amp;ent no.:</translation>
     </message>
     <message>
         <source>原来的值：</source>
         <translation>Old value:</translation>
-    </message>
-    <message>
-        <source>改为：</source>
-        <translation>New value:</translation>
-    </message>
-    <message>
-        <source>变更原因：</source>
-        <translation>Reason for the change:</translation>
-    </message>
-    <message>
-        <source>证明材料编号：</source>
-        <translation>Supporting document no.:</translation>
     </message>
     <message>
         <source>确认修改</source>
@@ -1393,46 +1828,48 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
 
 请输入密码解锁</source>
         <extracomment>``verify(db_path, username, password)`` → the user&apos;s :class:`Actor`, or raises with a message for the user. The input that counts as someone being at the computer.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Locked
+
+Enter your password to unlock</translation>
     </message>
 </context>
 <context>
     <name>LockDialog</name>
     <message>
         <source>已锁定 — 城乡居保村级工作台</source>
-        <translation type="unfinished"></translation>
+        <translation>Locked — PensionDesk village workstation</translation>
     </message>
     <message>
         <source>程序已锁定</source>
-        <translation type="unfinished"></translation>
+        <translation>The program is locked</translation>
     </message>
     <message>
         <source>用户名(&amp;U)：</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;User name:</translation>
     </message>
     <message>
         <source>密码(&amp;P)：</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Password:</translation>
     </message>
     <message>
         <source>解锁(&amp;J)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unlock (&amp;J)</translation>
     </message>
     <message>
         <source>切换用户(&amp;Q)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Switch user (&amp;Q)…</translation>
     </message>
     <message>
         <source>请输入要登录的用户名和密码。%s 没有保存的内容将被放弃。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter the user name and password to log in. %s Anything not saved will be discarded.</translation>
     </message>
     <message>
         <source>登录(&amp;L)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Log in</translation>
     </message>
     <message>
         <source>为保护村民信息，一段时间没有操作后程序会自动锁定。当前用户：%s（%s），请输入密码继续工作。</source>
-        <translation type="unfinished"></translation>
+        <translation>To protect villagers&apos; information, the program locks itself after a while without use. Current user: %s (%s). Enter your password to continue.</translation>
     </message>
 </context>
 <context>
@@ -1559,6 +1996,10 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
         <translation>User &amp;manual…</translation>
     </message>
     <message>
+        <source>操作日志(&amp;L)…</source>
+        <translation>Audit &amp;log…</translation>
+    </message>
+    <message>
         <source>关于(&amp;A)</source>
         <translation>&amp;About</translation>
     </message>
@@ -1622,43 +2063,43 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>目录</source>
-        <translation type="unfinished"></translation>
+        <translation>Contents</translation>
     </message>
     <message>
         <source>使用手册内容</source>
-        <translation type="unfinished"></translation>
+        <translation>Manual text</translation>
     </message>
     <message>
         <source>查找(&amp;F)：</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Find:</translation>
     </message>
     <message>
         <source>输入要找的字，按回车找下一处</source>
-        <translation type="unfinished"></translation>
+        <translation>Type what to find and press Enter for the next match</translation>
     </message>
     <message>
         <source>下一处(&amp;N)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Next</translation>
     </message>
     <message>
         <source>上一处(&amp;P)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Previous</translation>
     </message>
     <message>
         <source>字大一点(&amp;D)</source>
-        <translation type="unfinished"></translation>
+        <translation>Larger text (&amp;D)</translation>
     </message>
     <message>
         <source>Ctrl + 加号</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl + Plus</translation>
     </message>
     <message>
         <source>字小一点(&amp;S)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Smaller text</translation>
     </message>
     <message>
         <source>Ctrl + 减号</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl + Minus</translation>
     </message>
     <message>
         <source>打印(&amp;R)…</source>
@@ -1666,7 +2107,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>存为 PDF(&amp;E)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Save as PDF (&amp;E)…</translation>
     </message>
     <message>
         <source>关闭</source>
@@ -1674,15 +2115,15 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>请先输入要找的字</source>
-        <translation type="unfinished"></translation>
+        <translation>Type what to find first</translation>
     </message>
     <message>
         <source>已从头再找</source>
-        <translation type="unfinished"></translation>
+        <translation>Searching again from the top</translation>
     </message>
     <message>
         <source>已从末尾再找</source>
-        <translation type="unfinished"></translation>
+        <translation>Searching again from the end</translation>
     </message>
     <message>
         <source>没有找到“%s”</source>
@@ -1690,7 +2131,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>把使用手册存为 PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Save the manual as PDF</translation>
     </message>
     <message>
         <source>PDF 文件 (*.pdf)</source>
@@ -1698,11 +2139,11 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>已存为 %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved as %s</translation>
     </message>
     <message>
         <source>打印使用手册</source>
-        <translation type="unfinished"></translation>
+        <translation>Print the manual</translation>
     </message>
 </context>
 <context>
@@ -1762,6 +2203,11 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
 </context>
 <context>
     <name>MoneyPage</name>
+    <message>
+        <source>%s 元</source>
+        <extracomment>Sends a PDF to paper: (file, what it is, e.g. 收据 HQ2026-00000001) → a sentence for the status line.</extracomment>
+        <translation>%s yuan</translation>
+    </message>
     <message>
         <source>收款</source>
         <translation>Collect</translation>
@@ -1968,6 +2414,57 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
 </context>
 <context>
+    <name>OfflineVillagePage</name>
+    <message>
+        <source>第 1 步：离线设置本村</source>
+        <translation>Step 1: set up the village offline</translation>
+    </message>
+    <message>
+        <source>请照县社保局给的资料填写村代码和名称，以后有了登记码再到“同步”页登记。</source>
+        <translation>Enter the village code and names from the county bureau&apos;s papers; enrol on the Sync page later, once you have an enrolment code.</translation>
+    </message>
+    <message>
+        <source>12 位数字，例如 411099101201</source>
+        <translation>12 digits, e.g. 411099101201</translation>
+    </message>
+    <message>
+        <source>例如：红旗村</source>
+        <translation>e.g. Hongqi Village</translation>
+    </message>
+    <message>
+        <source>例如：青山镇</source>
+        <translation>e.g. Qingshan Town</translation>
+    </message>
+    <message>
+        <source>例如：安和县</source>
+        <translation>e.g. Anhe County</translation>
+    </message>
+    <message>
+        <source>村代码(&amp;C)：</source>
+        <translation>Village &amp;code:</translation>
+    </message>
+    <message>
+        <source>村名(&amp;V)：</source>
+        <translation>&amp;Village name:</translation>
+    </message>
+    <message>
+        <source>乡镇名(&amp;T)：</source>
+        <translation>&amp;Township name:</translation>
+    </message>
+    <message>
+        <source>县（区）名(&amp;X)：</source>
+        <translation>County (district) name (&amp;X):</translation>
+    </message>
+    <message>
+        <source>乡镇代码 %s，县（区）代码 %s（由村代码得出）</source>
+        <translation>Township code %s, county (district) code %s (from the village code)</translation>
+    </message>
+    <message>
+        <source>村代码的前 9 位是乡镇代码，前 6 位是县（区）代码。</source>
+        <translation>The first 9 digits of the village code are the township code, the first 6 the county (district) code.</translation>
+    </message>
+</context>
+<context>
     <name>PdfPreview</name>
     <message>
         <source>还没有可预览的内容</source>
@@ -2045,6 +2542,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <name>PensionersPage</name>
     <message>
         <source>到龄(60岁)(&amp;A)</source>
+        <extracomment>Names a death-list confirmation spells out before &quot;等&quot; (the count is always given in full).</extracomment>
         <translation>Turning 60 (&amp;A)</translation>
     </message>
     <message>
@@ -2109,6 +2607,10 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <message>
         <source>回车</source>
         <translation>Enter</translation>
+    </message>
+    <message>
+        <source>%s（%s）</source>
+        <translation>%s (%s)</translation>
     </message>
     <message>
         <source>请先选择人员</source>
@@ -2225,56 +2727,80 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <translation>Show this person</translation>
     </message>
     <message>
+        <source>姓名(&amp;N)：</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>公民身份号码(&amp;I)：</source>
+        <translation>&amp;ID number:</translation>
+    </message>
+    <message>
+        <source>性别(&amp;X)：</source>
+        <translation>Se&amp;x:</translation>
+    </message>
+    <message>
+        <source>出生日期(&amp;B)：</source>
+        <translation>Date of &amp;birth:</translation>
+    </message>
+    <message>
+        <source>民族(&amp;M)：</source>
+        <translation>Ethnic group (&amp;M):</translation>
+    </message>
+    <message>
+        <source>联系电话(&amp;P)：</source>
+        <translation>&amp;Phone:</translation>
+    </message>
+    <message>
+        <source>户籍所在地(&amp;K)：</source>
+        <translation>Registered residence (&amp;K):</translation>
+    </message>
+    <message>
+        <source>居住地址(&amp;D)：</source>
+        <translation>Home a&amp;ddress:</translation>
+    </message>
+    <message>
+        <source>村民小组(&amp;G)：</source>
+        <translation>Village &amp;group:</translation>
+    </message>
+    <message>
+        <source>与户主关系(&amp;R)：</source>
+        <translation>&amp;Relation to head:</translation>
+    </message>
+    <message>
+        <source>户主姓名(&amp;T)：</source>
+        <translation>Head&apos;s name (&amp;T):</translation>
+    </message>
+    <message>
+        <source>户主身份证号(&amp;U)：</source>
+        <translation>Head&apos;s ID n&amp;umber:</translation>
+    </message>
+    <message>
         <source>姓名</source>
-        <translation>Name</translation>
+        <translation type="vanished">Name</translation>
     </message>
     <message>
         <source>公民身份号码</source>
-        <translation>ID number</translation>
+        <translation type="vanished">ID number</translation>
     </message>
     <message>
         <source>性别</source>
-        <translation>Sex</translation>
+        <translation type="vanished">Sex</translation>
     </message>
     <message>
         <source>出生日期</source>
-        <translation>Date of birth</translation>
-    </message>
-    <message>
-        <source>民族</source>
-        <translation>Ethnic group</translation>
+        <translation type="vanished">Date of birth</translation>
     </message>
     <message>
         <source>联系电话</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <source>户籍所在地</source>
-        <translation>Registered residence</translation>
-    </message>
-    <message>
-        <source>居住地址</source>
-        <translation>Home address</translation>
+        <translation type="vanished">Phone</translation>
     </message>
     <message>
         <source>村民小组</source>
-        <translation>Village group</translation>
+        <translation type="vanished">Village group</translation>
     </message>
     <message>
         <source>与户主关系</source>
-        <translation>Relation to head</translation>
-    </message>
-    <message>
-        <source>户主姓名</source>
-        <translation>Head&apos;s name</translation>
-    </message>
-    <message>
-        <source>户主身份证号</source>
-        <translation>Head&apos;s ID number</translation>
-    </message>
-    <message>
-        <source>：</source>
-        <translation>:</translation>
+        <translation type="vanished">Relation to head</translation>
     </message>
     <message>
         <source>参保身份（可多选）</source>
@@ -2374,7 +2900,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>例如：张三&#x3000;或&#x3000;zsf&#x3000;或&#x3000;身份证号后四位 1768</source>
-        <translation>e.g. 张三  or  zsf  or the last four digits of the ID number, 1768</translation>
+        <translation>e.g. a name, zsf (pinyin initials) or the last four digits of the ID number, 1768</translation>
     </message>
     <message>
         <source>共 %d 人</source>
@@ -2500,7 +3026,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     <name>PrintPage</name>
     <message>
         <source>公示名单(&amp;L)</source>
-        <extracomment>Who prints, until the program has logins: the village coordinator (协办员). Pages are rendered for the printer at this resolution at most (a 600 dpi A4 image would take 140 MB).</extracomment>
+        <extracomment>Who prints when nobody logged in and no operator is given (a database without users). Pages are rendered for the printer at this resolution at most (a 600 dpi A4 image would take 140 MB).</extracomment>
         <translation>Public &amp;lists</translation>
     </message>
     <message>
@@ -2510,6 +3036,25 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     <message>
         <source>公示名单（待遇领取资格、认证结果、参保缴费、死亡注销、集体补助等公示）将在后续版本提供，目前尚不能使用。通知和宣传单请在“通知/宣传单”中打印。</source>
         <translation>Public lists (pension eligibility, survival checks, contributions, deaths, collective subsidies) will come in a later version and cannot be used yet. Print notices and leaflets under “Notices/leaflets”.</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterPage</name>
+    <message>
+        <source>第 3 步：打印机</source>
+        <translation>Step 3: printer</translation>
+    </message>
+    <message>
+        <source>请选择打收据和公示用的打印机；用县里预印的收据纸时，再试打一张校准页。</source>
+        <translation>Choose the printer for receipts and notices; if you use the county&apos;s pre-printed receipt paper, also print a calibration page.</translation>
+    </message>
+    <message>
+        <source>打印机(&amp;P)：</source>
+        <translation>&amp;Printer:</translation>
+    </message>
+    <message>
+        <source>这台电脑还没有安装打印机。没关系：收据、公示等会保存为 PDF 文件（在数据文件夹的 printouts 里），装好打印机后可以再打印，也可以回到这里选择。</source>
+        <translation>No printer is installed on this computer. That is fine: receipts, notices and so on are saved as PDF files (in the printouts folder of the data folder). Print them once a printer is installed, or come back here to choose it.</translation>
     </message>
 </context>
 <context>
@@ -2539,8 +3084,12 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
         <translation>Record decision…</translation>
     </message>
     <message>
-        <source>年满60周岁：</source>
-        <translation>Turning 60 within:</translation>
+        <source>年满60周岁(&amp;M)：</source>
+        <translation>Turning 60 within (&amp;M):</translation>
+    </message>
+    <message>
+        <source>村民小组</source>
+        <translation>Village group</translation>
     </message>
     <message>
         <source>选中一行或多行后办理；不选时“打印通知表”打印全部。已满60周岁仍未办结的人员也列在表中。</source>
@@ -2596,19 +3145,19 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     <message>
         <source>套打校准（收据打在县里预印的收据纸上时使用）</source>
         <extracomment>Prints a PDF and says what happened (see money_page.send_to_printer); tests pass their own. (text in Chinese, whether it is an error)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Overlay calibration (when receipts are printed on the county&apos;s pre-printed paper)</translation>
     </message>
     <message>
         <source>水平偏移(&amp;R)：</source>
-        <translation type="unfinished"></translation>
+        <translation>Ho&amp;rizontal offset:</translation>
     </message>
     <message>
         <source>垂直偏移(&amp;D)：</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertical offset (&amp;D):</translation>
     </message>
     <message>
         <source>保存偏移(&amp;S)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Save offsets</translation>
     </message>
     <message>
         <source>打印校准页(&amp;T)</source>
@@ -2616,11 +3165,11 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>毫米</source>
-        <translation type="unfinished"></translation>
+        <translation>mm</translation>
     </message>
     <message>
         <source>先打印校准页，放在预印收据纸上对着看：字印得偏左或偏上时，填正数往右、往下移；偏右或偏下时填负数（例如 1.5 或 -2）。保存后再打印一张核对。</source>
-        <translation type="unfinished"></translation>
+        <translation>Print the calibration page and hold it against the pre-printed receipt paper. If the text is too far left or up, enter positive numbers to move it right or down; if too far right or down, negative numbers (e.g. 1.5 or -2). Save, then print another page to check.</translation>
     </message>
     <message>
         <source>套打偏移已保存：水平 %s 毫米，垂直 %s 毫米</source>
@@ -2628,11 +3177,62 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>无法生成校准页（%s）：%s</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not make the calibration page (%s): %s</translation>
     </message>
     <message>
         <source>套打校准页</source>
-        <translation type="unfinished"></translation>
+        <translation>Overlay calibration page</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <source>第 2 步：恢复密钥（只显示这一次）</source>
+        <translation>Step 2: recovery key (shown only this once)</translation>
+    </message>
+    <message>
+        <source>请把下面的恢复密钥打印或抄在纸上，锁进村委会保险柜，然后打勾。</source>
+        <translation>Print the recovery key below or copy it onto paper, lock it in the village committee&apos;s safe, then tick the box.</translation>
+    </message>
+    <message>
+        <source>打印恢复密钥(&amp;P)</source>
+        <translation>&amp;Print recovery key</translation>
+    </message>
+    <message>
+        <source>另存为 PDF（存到U盘）(&amp;S)…</source>
+        <translation>&amp;Save as PDF (to a USB stick)…</translation>
+    </message>
+    <message>
+        <source>我已抄下或打印并放入保险柜(&amp;K)</source>
+        <translation>I have copied or printed it and put it in the safe (&amp;K)</translation>
+    </message>
+    <message>
+        <source>所有人都忘了密码时，只有这把恢复密钥能打开数据。程序里不会再显示它；不要贴在电脑上，不要拍照发到微信群。</source>
+        <translation>If everyone forgets their password, only this recovery key can open the data. The program will not show it again. Do not stick it on the computer or post a photo of it in a chat group.</translation>
+    </message>
+    <message>
+        <source>这台电脑没有打印机。请把恢复密钥抄在纸上，或按“另存为 PDF”存到U盘，到有打印机的电脑上打印。</source>
+        <translation>This computer has no printer. Copy the recovery key onto paper, or use “Save as PDF” to put it on a USB stick and print it on a computer with a printer.</translation>
+    </message>
+    <message>
+        <source>恢复密钥</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <source>恢复密钥另存为</source>
+        <translation>Save recovery key as</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>没能保存（%s）：%s</source>
+        <translation>Could not save (%s): %s</translation>
+    </message>
+    <message>
+        <source>已保存为 %s。打印后请删除这个文件，不要把它留在这台电脑或U盘上。</source>
+        <translation>Saved as %s. Delete the file after printing it; do not leave it on this computer or the USB stick.</translation>
     </message>
 </context>
 <context>
@@ -2650,12 +3250,16 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
         <translation>&amp;Print report…</translation>
     </message>
     <message>
-        <source>统计日期：</source>
-        <translation>As of:</translation>
+        <source>统计日期(&amp;D)：</source>
+        <translation>As of (&amp;D):</translation>
     </message>
     <message>
-        <source>名单：</source>
-        <translation>List:</translation>
+        <source>名单(&amp;L)：</source>
+        <translation>&amp;List:</translation>
+    </message>
+    <message>
+        <source>村民小组</source>
+        <translation>Village group</translation>
     </message>
     <message>
         <source>全村</source>
@@ -2877,8 +3481,29 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
 <context>
     <name>SettingsPage</name>
     <message>
+        <source>标准(&amp;N)</source>
+        <extracomment>Prints a PDF and says what happened (see money_page.send_to_printer); tests pass their own.</extracomment>
+        <translation>&amp;Normal</translation>
+    </message>
+    <message>
+        <source>大(&amp;L)</source>
+        <translation>&amp;Large</translation>
+    </message>
+    <message>
+        <source>特大(&amp;E)</source>
+        <translation>&amp;Extra large</translation>
+    </message>
+    <message>
+        <source>备份没有完成：%s</source>
+        <translation>The backup did not finish: %s</translation>
+    </message>
+    <message>
+        <source>已备份：%s（%s）</source>
+        <translation>Backed up: %s (%s)</translation>
+    </message>
+    <message>
         <source>字体大小</source>
-        <extracomment>Prints a PDF and says what happened (see money_page.send_to_printer); tests pass their own. The application font changed to this point size (the main window re-fits what it sized by hand). A backup made here has finished (succeeded or not).</extracomment>
+        <extracomment>The application font changed to this point size (the main window re-fits what it sized by hand). A backup made here has finished (succeeded or not).</extracomment>
         <translation>Text size</translation>
     </message>
     <message>
@@ -2975,7 +3600,43 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
 </context>
 <context>
+    <name>SetupWizard</name>
+    <message>
+        <source>首次使用设置 — 城乡居保村级工作台</source>
+        <extracomment>Who sets the village up before the first user exists (the audit entry names it). The user the program works as afterwards: the first administrator once created (or the one re-running).</extracomment>
+        <translation>First-time setup — PensionDesk village workstation</translation>
+    </message>
+    <message>
+        <source>&lt; 上一步(&amp;B)</source>
+        <translation>&lt; &amp;Back</translation>
+    </message>
+    <message>
+        <source>下一步(&amp;N) &gt;</source>
+        <translation>&amp;Next &gt;</translation>
+    </message>
+    <message>
+        <source>确定，下一步(&amp;N) &gt;</source>
+        <translation>OK, &amp;next &gt;</translation>
+    </message>
+    <message>
+        <source>完成(&amp;F)</source>
+        <translation>&amp;Finish</translation>
+    </message>
+    <message>
+        <source>以后再设置</source>
+        <translation>Set up later</translation>
+    </message>
+</context>
+<context>
     <name>SurvivalTab</name>
+    <message>
+        <source>认证状态</source>
+        <translation>Check status</translation>
+    </message>
+    <message>
+        <source>村民小组</source>
+        <translation>Village group</translation>
+    </message>
     <message>
         <source>刷新</source>
         <translation>Refresh</translation>
@@ -3023,6 +3684,14 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     <message>
         <source>认证人：</source>
         <translation>Checked by:</translation>
+    </message>
+    <message>
+        <source>认证方式</source>
+        <translation>Check method</translation>
+    </message>
+    <message>
+        <source>认证结果</source>
+        <translation>Check result</translation>
     </message>
     <message>
         <source>附件：</source>
@@ -3234,6 +3903,10 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
         <translation>. %s</translation>
     </message>
     <message>
+        <source>。审计日志异常，请联系县社保局</source>
+        <translation>. The audit log is damaged; contact the county social security bureau</translation>
+    </message>
+    <message>
         <source>—</source>
         <translation>—</translation>
     </message>
@@ -3252,6 +3925,10 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     <message>
         <source>注意：%s</source>
         <translation>Note: %s</translation>
+    </message>
+    <message>
+        <source>警告：%s</source>
+        <translation>Warning: %s</translation>
     </message>
     <message>
         <source>正在同步，请稍候。这次点击没有再开始一次同步。</source>
@@ -3361,6 +4038,337 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
 </context>
 <context>
+    <name>TableHeader</name>
+    <message>
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>公民身份号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>村民小组</source>
+        <translation>Village group</translation>
+    </message>
+    <message>
+        <source>户主</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Situation</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>票据号码</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <source>号码</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>参保人</source>
+        <translation>Insured person</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>档次</source>
+        <translation>Tier</translation>
+    </message>
+    <message>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>重打</source>
+        <translation>Reprints</translation>
+    </message>
+    <message>
+        <source>字轨</source>
+        <translation>Series</translation>
+    </message>
+    <message>
+        <source>号码段</source>
+        <translation>Numbers</translation>
+    </message>
+    <message>
+        <source>领用人</source>
+        <translation>Issued to</translation>
+    </message>
+    <message>
+        <source>下一个号码</source>
+        <translation>Next number</translation>
+    </message>
+    <message>
+        <source>开具</source>
+        <translation>Issued</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>遗失</source>
+        <translation>Lost</translation>
+    </message>
+    <message>
+        <source>未用</source>
+        <translation>Unused</translation>
+    </message>
+    <message>
+        <source>上次缴费</source>
+        <translation>Last payment</translation>
+    </message>
+    <message>
+        <source>缴费档次</source>
+        <translation>Contribution tier</translation>
+    </message>
+    <message>
+        <source>个人每年缴</source>
+        <translation>Personal per year</translation>
+    </message>
+    <message>
+        <source>政府补贴/年</source>
+        <translation>Subsidy/year</translation>
+    </message>
+    <message>
+        <source>政府代缴/年</source>
+        <translation>Paid by government/year</translation>
+    </message>
+    <message>
+        <source>集体补助/年</source>
+        <translation>Collective aid/year</translation>
+    </message>
+    <message>
+        <source>每年记入账户</source>
+        <translation>Credited per year</translation>
+    </message>
+    <message>
+        <source>个人累计缴</source>
+        <translation>Personal total</translation>
+    </message>
+    <message>
+        <source>到龄时账户余额</source>
+        <translation>Account at 60</translation>
+    </message>
+    <message>
+        <source>个人账户养老金/月</source>
+        <translation>Account pension/month</translation>
+    </message>
+    <message>
+        <source>月养老金合计</source>
+        <translation>Monthly pension</translation>
+    </message>
+    <message>
+        <source>年满60周岁</source>
+        <translation>Turns 60</translation>
+    </message>
+    <message>
+        <source>最早起始年月</source>
+        <translation>Earliest start</translation>
+    </message>
+    <message>
+        <source>已缴年限</source>
+        <translation>Years paid</translation>
+    </message>
+    <message>
+        <source>尚缺年限</source>
+        <translation>Years short</translation>
+    </message>
+    <message>
+        <source>通知日期</source>
+        <translation>Notified on</translation>
+    </message>
+    <message>
+        <source>办理状态</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>认证状态</source>
+        <translation>Check status</translation>
+    </message>
+    <message>
+        <source>上次认证</source>
+        <translation>Last check</translation>
+    </message>
+    <message>
+        <source>认证方式</source>
+        <translation>Check method</translation>
+    </message>
+    <message>
+        <source>周期截止</source>
+        <translation>Due by</translation>
+    </message>
+    <message>
+        <source>剩余天数</source>
+        <translation>Days left</translation>
+    </message>
+    <message>
+        <source>死亡日期</source>
+        <translation>Date of death</translation>
+    </message>
+    <message>
+        <source>停发年月</source>
+        <translation>Stopped from</translation>
+    </message>
+    <message>
+        <source>多领金额</source>
+        <translation>Overpaid</translation>
+    </message>
+    <message>
+        <source>丧葬补助金</source>
+        <translation>Funeral grant</translation>
+    </message>
+    <message>
+        <source>抵扣</source>
+        <translation>Deducted</translation>
+    </message>
+    <message>
+        <source>实发</source>
+        <translation>Paid out</translation>
+    </message>
+    <message>
+        <source>账户余额</source>
+        <translation>Account balance</translation>
+    </message>
+    <message>
+        <source>垫付未还</source>
+        <translation>Advance owed</translation>
+    </message>
+    <message>
+        <source>继承人</source>
+        <translation>Heir</translation>
+    </message>
+    <message>
+        <source>张贴日期</source>
+        <translation>Posted on</translation>
+    </message>
+    <message>
+        <source>公示期至</source>
+        <translation>On display until</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>异议</source>
+        <translation>Objections</translation>
+    </message>
+    <message>
+        <source>提出日期</source>
+        <translation>Date raised</translation>
+    </message>
+    <message>
+        <source>提出人</source>
+        <translation>Raised by</translation>
+    </message>
+    <message>
+        <source>异议内容</source>
+        <translation>Objection</translation>
+    </message>
+    <message>
+        <source>处理结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>参保率</source>
+        <translation>Enrolment rate</translation>
+    </message>
+    <message>
+        <source>应参保</source>
+        <translation>Should enrol</translation>
+    </message>
+    <message>
+        <source>已参保</source>
+        <translation>Enrolled</translation>
+    </message>
+    <message>
+        <source>缴费率</source>
+        <translation>Payment rate</translation>
+    </message>
+    <message>
+        <source>应缴费</source>
+        <translation>Should pay</translation>
+    </message>
+    <message>
+        <source>已缴费</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>发放率</source>
+        <translation>Payout rate</translation>
+    </message>
+    <message>
+        <source>应发放</source>
+        <translation>Due a pension</translation>
+    </message>
+    <message>
+        <source>正常发放</source>
+        <translation>Paid normally</translation>
+    </message>
+    <message>
+        <source>认证率</source>
+        <translation>Check rate</translation>
+    </message>
+    <message>
+        <source>应认证</source>
+        <translation>Due a check</translation>
+    </message>
+    <message>
+        <source>已认证</source>
+        <translation>Checked</translation>
+    </message>
+</context>
+<context>
     <name>UnpaidTab</name>
     <message>
         <source>打印催缴名单(&amp;P)</source>
@@ -3397,6 +4405,103 @@ Take the file to the county bureau to import, then bring the receipt file back a
     <message>
         <source>已导出 %d 人：%s</source>
         <translation>Exported %d people: %s</translation>
+    </message>
+</context>
+<context>
+    <name>UsersExistPage</name>
+    <message>
+        <source>第 2 步：用户</source>
+        <translation>Step 2: users</translation>
+    </message>
+    <message>
+        <source>本机已经有用户了，这一步不用做，请按“下一步”。</source>
+        <translation>This computer already has users, so there is nothing to do here; click “Next”.</translation>
+    </message>
+    <message>
+        <source>添加用户、停用用户、修改密码或用恢复密钥重设密码，请到“设置”页的“用户和密码”。</source>
+        <translation>To add or disable users, change passwords or reset a password with the recovery key, go to “Users and passwords” on the Settings page.</translation>
+    </message>
+    <message>
+        <source>本机现有 %d 个用户。</source>
+        <translation>This computer has %d user(s).</translation>
+    </message>
+</context>
+<context>
+    <name>VillagePage</name>
+    <message>
+        <source>第 1 步：本村</source>
+        <translation>Step 1: the village</translation>
+    </message>
+    <message>
+        <source>用县社保局给的登记码登记到县级服务器（推荐，需要能上网）(&amp;E)</source>
+        <translation>&amp;Enrol with the county server using the code from the county bureau (recommended; needs internet)</translation>
+    </message>
+    <message>
+        <source>先离线设置本村，以后在“同步”页登记(&amp;O)</source>
+        <translation>Set up the village &amp;offline now and enrol later on the Sync page</translation>
+    </message>
+    <message>
+        <source>保持现在的设置(&amp;K)</source>
+        <translation>&amp;Keep the current settings</translation>
+    </message>
+    <message>
+        <source>请选择怎样设置本村：有县里给的登记码就选第一项。</source>
+        <translation>Choose how to set up the village: if you have an enrolment code from the county, choose the first.</translation>
+    </message>
+    <message>
+        <source>这台电脑还没有设置本村。</source>
+        <translation>This computer has no village set up yet.</translation>
+    </message>
+    <message>
+        <source>本机已设置为 %s（村代码 %s），%s %s。</source>
+        <translation>This computer is set up for %s (village code %s), %s %s.</translation>
+    </message>
+    <message>
+        <source>本村已经设置好，也已登记到县级服务器，请按“下一步”。</source>
+        <translation>The village is set up and enrolled with the county server; click “Next”.</translation>
+    </message>
+    <message>
+        <source>已登记到县级服务器。</source>
+        <translation>Enrolled with the county server.</translation>
+    </message>
+    <message>
+        <source>本村已经设置好；有县里给的登记码时可以现在登记。</source>
+        <translation>The village is set up; if you have an enrolment code from the county you can enrol now.</translation>
+    </message>
+    <message>
+        <source>还没有登记到县级服务器。</source>
+        <translation>Not enrolled with the county server yet.</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>欢迎使用城乡居保村级工作台</source>
+        <translation>Welcome to the PensionDesk village workstation</translation>
+    </message>
+    <message>
+        <source>请按“下一步”，几分钟就能设置好这台电脑。</source>
+        <translation>Click “Next”: setting up this computer takes a few minutes.</translation>
+    </message>
+    <message>
+        <source>1. 本村：用县社保局给的登记码登记，或先离线设置本村。</source>
+        <translation>1. The village: enrol with the code from the county bureau, or set up the village offline first.</translation>
+    </message>
+    <message>
+        <source>2. 第一个用户：您的用户名和密码，并把恢复密钥放进保险柜。</source>
+        <translation>2. The first user: your user name and password; then put the recovery key in the safe.</translation>
+    </message>
+    <message>
+        <source>3. 打印机：选择打印机，试打一张收据校准页。</source>
+        <translation>3. The printer: choose it and print a receipt calibration page.</translation>
+    </message>
+    <message>
+        <source>4. 导入花名册（可以跳过，以后再导入）。</source>
+        <translation>4. Import the roster (optional; you can do it later).</translation>
+    </message>
+    <message>
+        <source>每一步都可以以后在“设置”页重新做；按“以后再设置”可以先关闭本向导。</source>
+        <translation>Every step can be done again later on the Settings page; “Set up later” closes this wizard for now.</translation>
     </message>
 </context>
 <context>

@@ -234,3 +234,24 @@ def test_old_client_and_old_server_keep_working(server: CountyServer, laptop_fac
     assert report.error is None and report.audit_warning is None and report.results
     with server.session() as s:
         assert s.execute(text("SELECT count(*) FROM audit_head")).scalar() == 0
+
+
+def test_the_reported_chain_agrees_with_audit_verify(laptop_factory: Callable[..., Database]) -> None:
+    """The fast recomputation sent to the county finds exactly the break ``pensiondesk audit verify`` finds."""
+    from pensiondesk.services.audit import check_audit_chain
+
+    db = laptop_factory("verify", village_code="411099100001", persons=6)
+    ids = person_ids(db)
+    for pid in ids[:4]:
+        edit_person(db, pid, notes='备注 "引号" \\ 与换行\n', phone=None)
+        contribute(db, pid)
+    with db.session() as s:
+        clean = chain_report(s, [1, 3, 5])
+        assert clean.broken_seq is None and check_audit_chain(s).broken is None
+        assert clean.count == clean.head_seq == head(db)[0]
+        assert [c.seq for c in clean.checkpoints] == [1, 3, 5]
+    raw_sql(db, "UPDATE audit_entry SET user = 'someone' WHERE seq = 4")
+    with db.session() as s:
+        assert chain_report(s, []).broken_seq == check_audit_chain(s).broken.seq == 4  # type: ignore[union-attr]
+        assert chain_report(s, [3]).checkpoints[0].hash == clean.checkpoints[1].hash  # before the edit: unchanged
+        assert chain_report(s, [5]).checkpoints[0].hash != clean.checkpoints[2].hash  # after it: changed

@@ -42,6 +42,7 @@ from pensiondesk.gui.qt import (
     QAction,
     QCheckBox,
     QComboBox,
+    QCoreApplication,
     QDate,
     QDateEdit,
     QEvent,
@@ -78,6 +79,7 @@ from pensiondesk.gui.qt import (
     QWidget,
     Signal,
 )
+from pensiondesk.gui.table_headers import heading
 from pensiondesk.services.people_types import ServiceError
 from pensiondesk.services.recording import Actor
 from pensiondesk.store.errors import StoreError
@@ -111,7 +113,7 @@ def _pydate(day: QDate) -> date:
 
 
 def _yuan(fen: int) -> str:
-    return f"{format_yuan(fen)} 元"
+    return QCoreApplication.translate("MoneyPage", "%s 元") % format_yuan(fen)
 
 
 def send_to_printer(path: Path, name: str) -> str:
@@ -224,7 +226,7 @@ def _attempt(widget: QWidget, messages: _Messages, action: Callable[[], _T]) -> 
 def _table(name: str, headers: Sequence[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setObjectName(name)
-    table.setHorizontalHeaderLabels(list(headers))
+    table.setHorizontalHeaderLabels([heading(text) for text in headers])
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -56,6 +56,7 @@ from pensiondesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from pensiondesk.gui.table_headers import heading
 from pensiondesk.services.people_types import ServiceError
 from pensiondesk.services.recording import Actor
 from pensiondesk.store.errors import StoreError
@@ -173,7 +174,7 @@ class RowsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
+            return heading(self.headers[section])
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         return None

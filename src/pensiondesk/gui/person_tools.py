@@ -253,7 +253,7 @@ class PersonActions(QObject):
             (self.export_action, "exportButton", "Ctrl+E"),
             (self.review_action, "reviewButton", "Ctrl+R"),
         ):
-            button = QPushButton(f"{act.text()}（{shortcut}）")
+            button = QPushButton(self.tr("%s（%s）") % (act.text(), shortcut))
             button.setObjectName(name)
             button.setToolTip(act.toolTip())
             button.setAutoDefault(False)

@@ -8,6 +8,7 @@ change to this one file, and ``grep`` shows exactly which parts of Qt the client
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QBuffer,
     QByteArray,
@@ -117,6 +118,7 @@ except ImportError:  # pragma: no cover - present in the wheels we ship
     QPdfView = None  # type: ignore[assignment,misc]
 
 __all__ = [
+    "QT_TRANSLATE_NOOP",
     "QAbstractItemView",
     "QAbstractTableModel",
     "QAction",

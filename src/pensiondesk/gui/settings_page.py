@@ -15,6 +15,7 @@ Like every page, it reaches the data through services only.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +25,10 @@ from pensiondesk.gui.app import apply_text_size
 from pensiondesk.gui.errors import show_store_error
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QApplication,
     QButtonGroup,
+    QCoreApplication,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -64,9 +67,9 @@ Printer = Callable[[Path, str], str]
 _ERROR_STYLE = "color: #b00020;"
 _OK_STYLE = "color: #1b5e20;"
 _TEXT_SIZE_BUTTONS = {
-    TextSize.STANDARD: "标准(&N)",
-    TextSize.LARGE: "大(&L)",
-    TextSize.EXTRA_LARGE: "特大(&E)",
+    TextSize.STANDARD: QT_TRANSLATE_NOOP("SettingsPage", "标准(&N)"),
+    TextSize.LARGE: QT_TRANSLATE_NOOP("SettingsPage", "大(&L)"),
+    TextSize.EXTRA_LARGE: QT_TRANSLATE_NOOP("SettingsPage", "特大(&E)"),
 }
 
 
@@ -87,9 +90,16 @@ class _BackupNow(QThread):
         except StoreError as error:
             self.done.emit(False, error.user_message)
         except OSError as error:
-            self.done.emit(False, f"备份没有完成：{error.strerror or error}")
+            failed = QCoreApplication.translate("SettingsPage", "备份没有完成：%s")
+            self.done.emit(False, failed % (error.strerror or error))
         else:
-            self.done.emit(True, f"已备份：{info.path}（{info.size_text}）")
+            made = QCoreApplication.translate("SettingsPage", "已备份：%s（%s）")
+            self.done.emit(True, made % (info.path, info.size_text))
+
+
+def _caption(button: QRadioButton) -> str:
+    """A button's text without its mnemonic: 标准(&N) → 标准, &Standard → Standard."""
+    return re.sub(r"\(&\w\)|&(?=\w)", "", button.text())
 
 
 def _value_label(name: str) -> QLabel:
@@ -341,9 +351,11 @@ class SettingsPage(QWidget):
         try:
             save_text_size(size, self._display_folder)
         except ServiceError as error:
-            self._error(self.tr("字体已改为“%s”，但没能记住，下次打开程序会恢复原来的大小。%s") % (size.label, error))
+            self._error(
+                self.tr("字体已改为“%s”，但没能记住，下次打开程序会恢复原来的大小。%s") % (_caption(button), error)
+            )
             return
-        self._ok(self.tr("字体大小已改为“%s”") % size.label)
+        self._ok(self.tr("字体大小已改为“%s”") % _caption(button))
 
     # --- 立即备份 -------------------------------------------------------------------------------------------
 

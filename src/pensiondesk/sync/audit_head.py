@@ -11,13 +11,14 @@ and so a USB batch file can cover the same checkpoints.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import json
+from datetime import datetime
+from json.encoder import encode_basestring
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pensiondesk.services.recording import canonical, jsonable
-from pensiondesk.store.models import AuditEntry, Setting
+from pensiondesk.services.recording import canonical
+from pensiondesk.store.models import Setting
 from pensiondesk.sync.protocol import (
     AUDIT_MAX_CHECKPOINTS,
     AuditCheckpoint,
@@ -32,39 +33,36 @@ VERDICT_SETTING = "sync_audit_verdict"
 
 
 def chain_report(session: Session, checkpoints: list[int]) -> AuditHeadReport:
-    """Recompute the chain in one pass and report its head, the hash at each checkpoint and the first broken link."""
+    """Recompute the chain in one pass and report its head, the hash at each checkpoint and the first broken link.
+
+    Reads the stored text and rebuilds each entry's canonical JSON (what ``services.recording`` hashes) with the
+    keys in their sorted order, so the whole log is hashed in one quick pass (a few seconds for 100,000 entries).
+    """
     wanted = sorted({s for s in checkpoints if s >= 0})[-AUDIT_MAX_CHECKPOINTS:]
     at_checkpoint: dict[int, str] = {}
-    t = AuditEntry.__table__.c
-    query = select(
-        t.seq, t.id, t.at, t.user, t.action, t.entity_type, t.entity_id, t.before, t.after, t.reason,
-        t.prev_hash, t.hash,
-    ).order_by(t.seq)  # fmt: skip
+    rows = session.connection().exec_driver_sql(
+        "SELECT seq, id, at, user, action, entity_type, entity_id, before, after, reason, prev_hash, hash "
+        "FROM audit_entry ORDER BY seq"
+    )
     prev = ""
     head_seq = 0
     count = 0
     broken: int | None = None
     i = 0
-    for row in session.execute(query).yield_per(2000):
-        while i < len(wanted) and wanted[i] < row.seq:
+    for seq, entry_id, at, user, action, entity_type, entity_id, before, after, reason, prev_hash, stored in rows:
+        while i < len(wanted) and wanted[i] < seq:
             at_checkpoint[wanted[i]] = prev
             i += 1
-        content: dict[str, Any] = {
-            "id": row.id,
-            "at": jsonable(row.at),
-            "user": row.user,
-            "action": row.action,
-            "entity_type": row.entity_type,
-            "entity_id": row.entity_id,
-            "before": row.before,
-            "after": row.after,
-            "reason": row.reason,
-        }
-        digest = hashlib.sha256((prev + canonical(content)).encode("utf-8")).hexdigest()
-        if broken is None and ((row.prev_hash or "") != prev or row.hash != digest):
-            broken = int(row.seq)
+        content = (
+            f'{{"action":{_text(action)},"after":{_json(after)},"at":{_moment(at)},"before":{_json(before)},'
+            f'"entity_id":{_text(entity_id)},"entity_type":{_text(entity_type)},"id":{_text(entry_id)},'
+            f'"reason":{_text(reason)},"user":{_text(user)}}}'
+        )
+        digest = hashlib.sha256((prev + content).encode("utf-8")).hexdigest()
+        if broken is None and ((prev_hash or "") != prev or stored != digest):
+            broken = int(seq)
         prev = digest
-        head_seq = int(row.seq)
+        head_seq = int(seq)
         count += 1
     for seq in wanted[i:]:
         if seq <= head_seq:
@@ -76,6 +74,30 @@ def chain_report(session: Session, checkpoints: list[int]) -> AuditHeadReport:
         checkpoints=[AuditCheckpoint(seq=s, hash=h) for s, h in sorted(at_checkpoint.items())],
         broken_seq=broken,
     )
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def _json(stored: str | bytes | None) -> str:
+    """Stored JSON text in canonical form; text that is not JSON is hashed as the string it is (so it breaks)."""
+    if stored is None:
+        return "null"
+    try:
+        return canonical(json.loads(stored))
+    except ValueError:
+        return _text(stored if isinstance(stored, str) else stored.decode("utf-8", "replace"))
+
+
+def _moment(stored: str | None) -> str:
+    """A stored DateTime as ``jsonable`` gives it (ISO format)."""
+    if stored is None:
+        return "null"
+    try:
+        return _text(datetime.fromisoformat(stored).isoformat())
+    except (TypeError, ValueError):
+        return _text(str(stored))
 
 
 def known_checkpoints(session: Session) -> list[int]:
