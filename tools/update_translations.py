@@ -29,6 +29,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -67,12 +68,18 @@ def lupdate(ts_path: Path, *, prune: bool = False) -> None:
 
 
 def lrelease(ts_path: Path, qm_path: Path) -> None:
-    subprocess.run(
-        [_tool("pyside6-lrelease"), "-silent", str(ts_path), "-qm", str(qm_path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    """Compile ``ts_path``, vanished translations included: a string that someone's unfinished work changed is
+    still shown by the committed code, and must stay translated there."""
+    text = ts_path.read_text(encoding="utf-8").replace(' type="vanished"', "").replace(' type="obsolete"', "")
+    with tempfile.TemporaryDirectory() as folder:
+        everything = Path(folder) / ts_path.name
+        everything.write_text(text, encoding="utf-8")
+        subprocess.run(
+            [_tool("pyside6-lrelease"), "-silent", str(everything), "-qm", str(qm_path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
 
 
 def is_vanished(message: ET.Element) -> bool:

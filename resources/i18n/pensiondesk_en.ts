@@ -1781,6 +1781,10 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
         <translation>File number of the new registration form and ID card copy, e.g. 2024-HQ-015</translation>
     </message>
     <message>
+        <source>要修改的项目：</source>
+        <translation type="vanished">Detail to change:</translation>
+    </message>
+    <message>
         <source>要修改的项目(&amp;X)：</source>
         <translation>Detail to change (&amp;X):</translation>
     </message>
@@ -1799,6 +1803,18 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
     <message>
         <source>原来的值：</source>
         <translation>Old value:</translation>
+    </message>
+    <message>
+        <source>改为：</source>
+        <translation type="vanished">New value:</translation>
+    </message>
+    <message>
+        <source>变更原因：</source>
+        <translation type="vanished">Reason for the change:</translation>
+    </message>
+    <message>
+        <source>证明材料编号：</source>
+        <translation type="vanished">Supporting document no.:</translation>
     </message>
     <message>
         <source>确认修改</source>
@@ -1870,6 +1886,42 @@ Enter your password to unlock</translation>
     <message>
         <source>为保护村民信息，一段时间没有操作后程序会自动锁定。当前用户：%s（%s），请输入密码继续工作。</source>
         <translation>To protect villagers&apos; information, the program locks itself after a while without use. Current user: %s (%s). Enter your password to continue.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>登录 — 城乡居保村级工作台</source>
+        <extracomment>The demo database&apos;s file name (``pensiondesk --demo``) and its login, prefilled there.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请输入您的用户名和密码。数据库：%s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>用户名(&amp;U)：</source>
+        <translation type="unfinished">&amp;User name:</translation>
+    </message>
+    <message>
+        <source>密码(&amp;P)：</source>
+        <translation type="unfinished">&amp;Password:</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请输入用户名。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请输入密码。</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2791,8 +2843,20 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <translation type="vanished">Date of birth</translation>
     </message>
     <message>
+        <source>民族</source>
+        <translation type="vanished">Ethnic group</translation>
+    </message>
+    <message>
         <source>联系电话</source>
         <translation type="vanished">Phone</translation>
+    </message>
+    <message>
+        <source>户籍所在地</source>
+        <translation type="vanished">Registered residence</translation>
+    </message>
+    <message>
+        <source>居住地址</source>
+        <translation type="vanished">Home address</translation>
     </message>
     <message>
         <source>村民小组</source>
@@ -2801,6 +2865,18 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <message>
         <source>与户主关系</source>
         <translation type="vanished">Relation to head</translation>
+    </message>
+    <message>
+        <source>户主姓名</source>
+        <translation type="vanished">Head&apos;s name</translation>
+    </message>
+    <message>
+        <source>户主身份证号</source>
+        <translation type="vanished">Head&apos;s ID number</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation type="vanished">:</translation>
     </message>
     <message>
         <source>参保身份（可多选）</source>
@@ -3092,6 +3168,10 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
         <translation>Village group</translation>
     </message>
     <message>
+        <source>年满60周岁：</source>
+        <translation type="vanished">Turning 60 within:</translation>
+    </message>
+    <message>
         <source>选中一行或多行后办理；不选时“打印通知表”打印全部。已满60周岁仍未办结的人员也列在表中。</source>
         <translation>Select one or more rows to act on; with nothing selected, “Print notice forms” prints them all. People already 60 whose case is not finished are listed too.</translation>
     </message>
@@ -3260,6 +3340,14 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     <message>
         <source>村民小组</source>
         <translation>Village group</translation>
+    </message>
+    <message>
+        <source>统计日期：</source>
+        <translation type="vanished">As of:</translation>
+    </message>
+    <message>
+        <source>名单：</source>
+        <translation type="vanished">List:</translation>
     </message>
     <message>
         <source>全村</source>
