@@ -257,7 +257,7 @@ class AuditLogDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 80, 130, 150, 80)):
+        for column, width in enumerate((170, 90, 130, 150, 90)):
             self.table.setColumnWidth(column, width)
         self.count_label = QLabel()
 

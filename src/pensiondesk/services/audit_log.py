@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from pensiondesk.domain.codes import PersonStatus, Relation, ReviewState, Sex, SurvivalMethod, SurvivalResult
 from pensiondesk.services.audit import local_time
 from pensiondesk.services.syncing import FIELD_LABELS, RECORD_TYPE_LABELS
 from pensiondesk.store.models import AuditEntry, Person
@@ -97,6 +98,21 @@ _EXTRA_FIELD_LABELS = {
     "head_person_id": "户主",
     "category": "人员类别",
     "code": "编码",
+    "created_at": "创建时间",
+    "updated_at": "修改时间",
+    "created_by": "创建人",
+    "updated_by": "修改人",
+}
+
+
+#: Coded fields shown by their Chinese label (the code itself when it is not one the program knows).
+_CODED_FIELDS: dict[str, type[Sex | Relation | PersonStatus | ReviewState | SurvivalMethod | SurvivalResult]] = {
+    "sex": Sex,
+    "relation": Relation,
+    "status": PersonStatus,
+    "review_state": ReviewState,
+    "method": SurvivalMethod,
+    "result": SurvivalResult,
 }
 
 
@@ -249,7 +265,13 @@ def entry_rows(session: Session, seqs: Sequence[int]) -> dict[int, AuditRow]:
     }
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, key: str = "") -> str:
+    coded = _CODED_FIELDS.get(key)
+    if coded is not None and isinstance(value, str):
+        try:
+            return coded(value).label
+        except ValueError:
+            return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -260,7 +282,8 @@ def _text(value: Any) -> str:
 
 
 def entry_detail(session: Session, seq: int) -> AuditDetail | None:
-    """One entry with its before/after field by field (the fields of either side, in a stable order)."""
+    """One entry with its before/after field by field: the changed fields first, then the others (labelled ones
+    in the record's order, then the rest by key); coded values by their Chinese names."""
     t = AuditEntry.__table__.c
     try:
         entry = session.execute(select(t.entity_type, t.entity_id, t.before, t.after).where(t.seq == seq)).one_or_none()
@@ -275,7 +298,8 @@ def entry_detail(session: Session, seq: int) -> AuditDetail | None:
     labelled = [k for k in keys if k in FIELD_LABELS or k in _EXTRA_FIELD_LABELS]
     others = sorted(k for k in keys if k not in labelled)
     fields = [
-        FieldChange(key=k, label=field_label(k), before=_text(before.get(k)), after=_text(after.get(k)))
+        FieldChange(key=k, label=field_label(k), before=_text(before.get(k), k), after=_text(after.get(k), k))
         for k in [*labelled, *others]
     ]
+    fields.sort(key=lambda f: not f.changed)  # what changed first, the rest in the same order below
     return AuditDetail(row=row, entity_type=entry.entity_type, entity_id=entry.entity_id, fields=fields)
