@@ -1893,35 +1893,35 @@ Enter your password to unlock</translation>
     <message>
         <source>登录 — 城乡居保村级工作台</source>
         <extracomment>The demo database&apos;s file name (``pensiondesk --demo``) and its login, prefilled there.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Log in — PensionDesk village workstation</translation>
     </message>
     <message>
         <source>请输入您的用户名和密码。数据库：%s</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter your user name and password. Database: %s</translation>
     </message>
     <message>
         <source>用户名(&amp;U)：</source>
-        <translation type="unfinished">&amp;User name:</translation>
+        <translation>&amp;User name:</translation>
     </message>
     <message>
         <source>密码(&amp;P)：</source>
-        <translation type="unfinished">&amp;Password:</translation>
+        <translation>&amp;Password:</translation>
     </message>
     <message>
         <source>登录</source>
-        <translation type="unfinished"></translation>
+        <translation>Log in</translation>
     </message>
     <message>
         <source>退出</source>
-        <translation type="unfinished"></translation>
+        <translation>Exit</translation>
     </message>
     <message>
         <source>请输入用户名。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter your user name.</translation>
     </message>
     <message>
         <source>请输入密码。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter your password.</translation>
     </message>
 </context>
 <context>
@@ -2070,6 +2070,18 @@ Enter your password to unlock</translation>
     <message>
         <source>同步：未连接县级服务器</source>
         <translation>Sync: not connected to the county server</translation>
+    </message>
+    <message>
+        <source>操作员：%s（%s）</source>
+        <translation>Operator: %s (%s)</translation>
+    </message>
+    <message>
+        <source>操作员：%s</source>
+        <translation>Operator: %s</translation>
+    </message>
+    <message>
+        <source>用户名：%s</source>
+        <translation>User name: %s</translation>
     </message>
     <message>
         <source>使用手册</source>
