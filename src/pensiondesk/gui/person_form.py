@@ -225,19 +225,20 @@ class PersonForm(QDialog):
         self.view_duplicate_button.clicked.connect(self.show_duplicate)
 
         self.problem_labels: dict[str, ProblemLabel] = {}
+        # Each label carries an Alt+letter (unique in this dialog; 保存 is Alt+S) that jumps to its field.
         fields: list[tuple[str, str, QWidget]] = [
-            ("name", self.tr("姓名"), self.name_edit),
-            ("id_number", self.tr("公民身份号码"), self.id_edit),
-            ("sex", self.tr("性别"), self.sex_combo),
-            ("birth_date", self.tr("出生日期"), self.birth_edit),
-            ("ethnicity", self.tr("民族"), self.ethnicity_edit),
-            ("phone", self.tr("联系电话"), self.phone_edit),
-            ("hukou_address", self.tr("户籍所在地"), self.hukou_edit),
-            ("residence_address", self.tr("居住地址"), self.residence_edit),
-            ("group_name", self.tr("村民小组"), self.group_combo),
-            ("relation", self.tr("与户主关系"), self.relation_combo),
-            ("household_head_name", self.tr("户主姓名"), self.head_name_edit),
-            ("household_head_id_number", self.tr("户主身份证号"), self.head_id_edit),
+            ("name", self.tr("姓名(&N)："), self.name_edit),
+            ("id_number", self.tr("公民身份号码(&I)："), self.id_edit),
+            ("sex", self.tr("性别(&X)："), self.sex_combo),
+            ("birth_date", self.tr("出生日期(&B)："), self.birth_edit),
+            ("ethnicity", self.tr("民族(&M)："), self.ethnicity_edit),
+            ("phone", self.tr("联系电话(&P)："), self.phone_edit),
+            ("hukou_address", self.tr("户籍所在地(&K)："), self.hukou_edit),
+            ("residence_address", self.tr("居住地址(&D)："), self.residence_edit),
+            ("group_name", self.tr("村民小组(&G)："), self.group_combo),
+            ("relation", self.tr("与户主关系(&R)："), self.relation_combo),
+            ("household_head_name", self.tr("户主姓名(&T)："), self.head_name_edit),
+            ("household_head_id_number", self.tr("户主身份证号(&U)："), self.head_id_edit),
         ]
         self.field_widgets: dict[str, QWidget] = {key: widget for key, _, widget in fields}
         grid = QGridLayout()
@@ -247,7 +248,7 @@ class PersonForm(QDialog):
         for index, (key, title, widget) in enumerate(fields):
             column = 0 if index < half else 3
             row = (index % half) * 2
-            label = QLabel(title + self.tr("："))
+            label = QLabel(title)
             label.setBuddy(widget)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             problem = ProblemLabel()
@@ -336,7 +337,8 @@ class PersonForm(QDialog):
         self.resize(1000, 640)
 
     def _set_tab_order(self) -> None:
-        """Tab goes down the left column, then the right one, then the boxes, then 保存."""
+        """Tab goes down the left column, then the right one, then the boxes, then the bottom row left to right
+        (修改关键信息… when editing, 保存, 取消); Enter saves, Esc cancels."""
         chain: list[QWidget] = [
             self.name_edit,
             self.id_edit,
@@ -352,9 +354,9 @@ class PersonForm(QDialog):
             self.head_id_edit,
             *self.category_boxes.values(),
             *self.flag_boxes.values(),
+            self.key_button,
             self.save_button,
             self.cancel_button,
-            self.key_button,
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -677,11 +679,11 @@ class KeyFieldDialog(QDialog):
 
         grid = QGridLayout()
         rows: list[tuple[str, QWidget | None, str | None]] = [
-            (self.tr("要修改的项目："), self.field_combo, None),
+            (self.tr("要修改的项目(&X)："), self.field_combo, None),
             (self.tr("原来的值："), self.current_label, None),
-            (self.tr("改为："), None, "value"),
-            (self.tr("变更原因："), self.reason_edit, "reason"),
-            (self.tr("证明材料编号："), self.evidence_edit, "evidence_ref"),
+            (self.tr("改为(&W)："), None, "value"),
+            (self.tr("变更原因(&R)："), self.reason_edit, "reason"),
+            (self.tr("证明材料编号(&E)："), self.evidence_edit, "evidence_ref"),
         ]
         row = 0
         for title, widget, problem_key in rows:

@@ -1,0 +1,266 @@
+"""Tab order (Tab 键顺序): every form is walked with Tab from its first field, and the fields must come in reading
+order (top to bottom, left to right, the main action after the fields), so an edit that breaks it fails here.
+
+Widgets are named by their label (the buddy text without its mnemonic and colon), else their objectName, else their
+text, so the expected lists read like the form itself. Each surface is also checked for clashing Alt mnemonics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from pensiondesk.domain.codes import Sex
+from pensiondesk.gui.app import build_main_window, install_bundled_font
+from pensiondesk.gui.main_window import MainWindow, manual_path
+from pensiondesk.gui.manual_viewer import ManualViewer
+from pensiondesk.gui.person_form import KeyFieldDialog, PersonForm
+from pensiondesk.gui.qt import QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QSpinBox, Qt, QWidget
+from pensiondesk.services.person_queries import person_detail
+from pensiondesk.store.models import Person
+
+from .conftest import make_id_number
+
+if TYPE_CHECKING:
+    from .conftest import VillageDb
+
+pytestmark = pytest.mark.gui
+
+_MNEMONIC = re.compile(r"&([^&])")
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\(&.\)", "", text).replace("&", "")
+    return text.strip().rstrip("：:").strip()
+
+
+def name_of(widget: QWidget) -> str:
+    """How the coordinator would name the widget: its label, else its objectName, else its own text."""
+    if isinstance(widget, QAbstractButton) and widget.text().strip():
+        return _clean(widget.text())  # buttons and check boxes name themselves
+    window = widget.window()
+    for label in window.findChildren(QLabel):
+        if label.buddy() is widget and label.text().strip():
+            return _clean(label.text())
+    return widget.objectName() or type(widget).__name__
+
+
+def tab_walk(start: QWidget, steps: int) -> list[str]:
+    """Focus ``start``, then press Tab ``steps`` times (focusNextChild, as Tab does); the names in that order."""
+    window = start.window()
+    window.activateWindow()
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    names = []
+    for _ in range(steps):
+        focused = QApplication.focusWidget()
+        assert focused is not None, names
+        names.append(name_of(focused))
+        window.focusNextChild()
+        QApplication.processEvents()
+    return names
+
+
+def clashing_mnemonics(surface: QWidget) -> dict[str, list[str]]:
+    """Alt letters used twice among the visible buttons, labels with a buddy and group boxes of ``surface``."""
+    found: dict[str, list[str]] = {}
+    for widget in surface.findChildren(QWidget):
+        if not widget.isVisibleTo(surface):
+            continue
+        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+            text = widget.text()
+        elif isinstance(widget, QGroupBox):
+            text = widget.title()
+        else:
+            continue
+        match = _MNEMONIC.search(text.replace("&&", ""))
+        if match:
+            found.setdefault(match.group(1).upper(), []).append(text)
+    return {letter: texts for letter, texts in found.items() if len(texts) > 1}
+
+
+def unlabelled_inputs(surface: QWidget) -> list[str]:
+    """Visible input fields that no label names: neither a label's buddy nor (where one label heads a row of
+    several fields, such as 日期/方式/结果) given an accessible name for a screen reader."""
+    buddies = {label.buddy() for label in surface.findChildren(QLabel) if label.buddy() is not None}
+    missing = []
+    for widget in surface.findChildren(QWidget):
+        if not isinstance(widget, (QLineEdit, QComboBox, QSpinBox)) or not widget.isVisibleTo(surface):
+            continue
+        if isinstance(widget, QLineEdit) and isinstance(widget.parent(), (QComboBox, QAbstractSpinBox)):
+            continue  # the editor inside a combo box or spin box
+        if widget not in buddies and not widget.accessibleName():
+            missing.append(widget.objectName() or type(widget).__name__)
+    return missing
+
+
+# --- fixtures -------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def window(qtbot: QtBot, qapp: QApplication, village_db: VillageDb) -> Iterator[MainWindow]:
+    install_bundled_font(qapp)
+    win = build_main_window(village_db.session_factory, village_db.path)
+    qtbot.addWidget(win)
+    win.resize(1366, 740)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+
+
+def _shown(qtbot: QtBot, dialog: QWidget) -> QWidget:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+# --- the forms ------------------------------------------------------------------------------------------------------
+
+PERSON_FIELDS = [
+    "姓名",
+    "公民身份号码",
+    "性别",
+    "出生日期",
+    "民族",
+    "联系电话",
+    "户籍所在地",
+    "居住地址",
+    "村民小组",
+    "与户主关系",
+    "户主姓名",
+    "户主身份证号",
+]
+PERSON_FLAGS = [
+    "户籍在本村",
+    "全日制学生",
+    "已参加职工养老保险",
+    "享受其他国家养老保障",
+    "机关事业单位在编",
+    "外出务工",
+]
+
+
+def test_new_person_form_reads_down_the_left_column_then_the_right(qtbot: QtBot, village_db: VillageDb) -> None:
+    form = _shown(qtbot, PersonForm(village_db.session_factory))
+    assert isinstance(form, PersonForm)
+    assert QApplication.focusWidget() is form.name_edit  # the form opens in its first field
+    form.name_edit.setText("欧阳新华")
+    form.id_edit.setText(make_id_number(date(1975, 3, 8), 401, Sex.MALE))
+    form.validate_now()
+    assert form.save_button.isEnabled()  # 保存 takes focus only once the form can be saved
+    categories = [_clean(box.text()) for box in form.category_boxes.values()]
+    expected = [*PERSON_FIELDS, *categories, *PERSON_FLAGS, "保存", "取消"]
+    assert tab_walk(form.name_edit, len(expected) + 1) == [*expected, "姓名"]  # and Tab comes round again
+    assert clashing_mnemonics(form) == {}
+    assert unlabelled_inputs(form) == []
+    # Alt+letter jumps to a field from anywhere in the form.
+    for letter, widget in ((Qt.Key.Key_P, form.phone_edit), (Qt.Key.Key_U, form.head_id_edit)):
+        qtbot.keyClick(form.name_edit, letter, Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is widget
+
+
+def test_editing_a_person_keeps_the_order_and_ends_with_the_key_field_button(
+    qtbot: QtBot, village_db: VillageDb
+) -> None:
+    with village_db.session_factory() as session:
+        person_id = session.scalars(select(Person.id).order_by(Person.id)).first()
+    form = _shown(qtbot, PersonForm(village_db.session_factory, person_id))
+    assert isinstance(form, PersonForm)
+    walked = tab_walk(form.name_edit, 40)
+    # Key fields that cannot be typed into when editing (性别) are passed over; the rest keep their order.
+    editable = [
+        title for title, widget in zip(PERSON_FIELDS, form.field_widgets.values(), strict=True) if widget.isEnabled()
+    ]
+    assert "性别" not in editable and len(editable) >= 8
+    assert walked[: len(editable)] == editable
+    tail = walked[walked.index("外出务工") + 1 :][:3]
+    assert tail == ["修改关键信息…", "保存", "取消"]  # the bottom row, left to right
+    assert clashing_mnemonics(form) == {}
+
+
+def test_key_field_dialog_order(qtbot: QtBot, village_db: VillageDb) -> None:
+    with village_db.session_factory() as session:
+        person_id = session.scalars(select(Person.id).order_by(Person.id)).first()
+        assert person_id is not None
+        detail = person_detail(session, person_id)
+    dialog = _shown(qtbot, KeyFieldDialog(village_db.session_factory, detail))
+    assert isinstance(dialog, KeyFieldDialog)
+    walked = tab_walk(dialog.field_combo, 6)
+    assert walked == ["要修改的项目", "改为", "变更原因", "证明材料编号", "确认修改", "取消"]
+    assert clashing_mnemonics(dialog) == {}
+
+
+def test_manual_viewer_order(qtbot: QtBot) -> None:
+    path = manual_path()
+    assert path is not None
+    viewer = _shown(qtbot, ManualViewer(path))
+    assert isinstance(viewer, ManualViewer)
+    walked = tab_walk(viewer.find_box, 11)
+    assert walked == [
+        "查找",
+        "下一处",
+        "上一处",
+        "字大一点",
+        "字小一点",
+        "打印…",
+        "存为 PDF…",
+        "关闭",
+        "manualToc",
+        "manualText",
+        "查找",
+    ]
+    assert clashing_mnemonics(viewer) == {}
+
+
+def test_person_page_filters_then_actions_then_list(window: MainWindow) -> None:
+    page = window.person_page
+    walked = tab_walk(page.search_box, 13)
+    assert walked == [
+        "查找：姓名、身份证号或拼音首字母",
+        "村民小组",
+        "参保状态",
+        "参保身份",
+        "即将到龄（3个月内）",
+        "材料未交齐",
+        "新增人员（Ctrl+N）",
+        "修改（回车）",
+        "家庭（Ctrl+H）",
+        "导入花名册…（Ctrl+I）",
+        "导出花名册…（Ctrl+E）",
+        "审核（Ctrl+R）",
+        "personTable",
+    ]
+
+
+def test_every_page_and_tab_has_unique_mnemonics_and_labelled_fields(window: MainWindow) -> None:
+    from pensiondesk.gui.qt import QTabWidget
+
+    clashes: dict[str, dict[str, list[str]]] = {}
+    unlabelled: dict[str, list[str]] = {}
+    for index in range(window.navigation.count()):
+        page = window.page(index)
+        window.show_page(index)
+        QApplication.processEvents()
+        surfaces: list[tuple[str, QWidget]] = [(window.navigation.item(index).text(), page)]
+        for tabs in page.findChildren(QTabWidget):
+            for tab in range(tabs.count()):
+                tabs.setCurrentIndex(tab)
+                QApplication.processEvents()
+                surfaces.append((f"{window.navigation.item(index).text()}/{tabs.tabText(tab)}", tabs.widget(tab)))
+        for name, surface in surfaces:
+            if found := clashing_mnemonics(surface):
+                clashes[name] = found
+            if missing := unlabelled_inputs(surface):
+                unlabelled[name] = missing
+    assert clashes == {}
+    assert unlabelled == {}
