@@ -185,6 +185,49 @@ def test_restore_from_an_older_backup_is_reported_as_rolled_back(
         db.close()
 
 
+def test_restore_then_new_work_before_the_next_sync_is_still_a_rollback(
+    server: CountyServer, laptop_factory: Callable[..., Database], tmp_path: Path
+) -> None:
+    db, client, _ = enrolled(server, laptop_factory, persons=6)
+    ids = person_ids(db)
+    contribute(db, ids[0])
+    run_sync(db, client)
+    backup = create_backup(db.path, tmp_path / "backups")
+    for pid in ids[1:4]:
+        contribute(db, pid)
+    run_sync(db, client)
+    path = db.path
+    db.close()
+    restore_backup(backup.path, path, accept_loss=True)
+    db = open_database(path)
+    try:
+        for pid in ids[1:5]:  # new work reuses entry numbers the county saw, with other content, and goes beyond
+            contribute(db, pid, year=2027)
+        report = run_sync(db, client)
+        assert report.audit_warning is not None and "从备份恢复" in report.audit_warning
+        [(kind, detail)] = alerts(server)
+        assert kind == "rolled_back" and "比县里" in detail
+    finally:
+        db.close()
+
+
+def test_an_edit_where_the_laptop_knew_the_county_head_stays_tampering(
+    server: CountyServer, laptop_factory: Callable[..., Database]
+) -> None:
+    """``known_seq`` only softens differences *above* what this database was told: an edit below it is tampering."""
+    db, client, _ = enrolled(server, laptop_factory, persons=6)
+    ids = person_ids(db)
+    contribute(db, ids[0])
+    run_sync(db, client)
+    contribute(db, ids[1])
+    run_sync(db, client)
+    last, _ = head(db)
+    raw_sql(db, "UPDATE audit_entry SET reason = '改' WHERE seq = :s", s=last)
+    _rehash(db)
+    run_sync(db, client)
+    assert [k for k, _ in alerts(server)] == ["tampered"]
+
+
 def test_alerts_are_listed_and_closed_by_the_county_cli(
     server: CountyServer, laptop_factory: Callable[..., Database], capsys: pytest.CaptureFixture[str]
 ) -> None:

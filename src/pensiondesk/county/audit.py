@@ -7,9 +7,11 @@ Each sync (and each USB batch file) carries the laptop's audit chain head and it
 * ``tampered`` (篡改) — the laptop's chain no longer gives the hash the county saw at some seq it still has (an
   entry the county had seen was edited or deleted), or the laptop's own stored hashes do not match its entries;
 * ``rolled_back`` (回退) — every head the laptop still covers matches, but its chain ends before the newest head the
-  county saw: the newest entries are gone. A laptop restored from an older backup looks exactly like this, and so
-  does deleting the newest entries or emptying the log; the county cannot tell them apart, so it records an alert
-  of this milder kind and a person checks (a restore is normal, a deletion is not);
+  county saw: the newest entries are gone; or the heads differ only above the newest checkpoint this database had
+  been told of (``known_seq``), i.e. the database is older than the one that reported them and has new entries.
+  A laptop restored from an older backup looks exactly like this, and so does deleting the newest entries or
+  emptying the log; the county cannot tell them apart, so it records an alert of this milder kind and a person
+  checks (a restore is normal, a deletion is not);
 * ``ok`` — the chain continues every head the county saw.
 
 An alert stays open until an administrator closes it (``pensiondesk-county audit-alerts --resolve``); while it is
@@ -63,14 +65,25 @@ def judge(heads: list[AuditHeadRow], report: AuditHeadReport) -> tuple[AuditStat
         return AuditStatus.TAMPERED, f"本机审计日志第 {report.broken_seq} 条与前后记录对不上（被改动过）。"
     given = {c.seq: c.hash for c in report.checkpoints}
     given[report.head_seq] = report.head_hash
-    for head in heads:
-        if head.seq <= report.head_seq and head.seq in given and given[head.seq] != head.hash:
-            return (
-                AuditStatus.TAMPERED,
-                f"县里收到过的第 {head.seq} 条及以前的审计记录，在本机已被改动或删除"
-                f"（县里当时收到 {head.count} 条，本机现在共 {report.count} 条）。",
-            )
     latest = heads[-1] if heads else None
+    mismatched = [h for h in heads if h.seq <= report.head_seq and h.seq in given and given[h.seq] != h.hash]
+    if mismatched:
+        first = mismatched[0]
+        known = report.known_seq
+        if known is not None and latest is not None and known < latest.seq and first.seq > known:
+            # Every head up to the last one this database was told of still holds; it differs only after that:
+            # the database is older than the one that reported those heads, and has new entries since.
+            return (
+                AuditStatus.ROLLED_BACK,
+                f"本机数据库比县里第 {first.seq} 条时收到的旧：第 {known} 条以前一致，之后县里收到过的"
+                f"审计记录在本机已不同（县里收到到第 {latest.seq} 条，本机现在到第 {report.head_seq} 条）。"
+                "如果本机从备份恢复过，这是恢复造成的，请告知县社保局核实。",
+            )
+        return (
+            AuditStatus.TAMPERED,
+            f"县里收到过的第 {first.seq} 条及以前的审计记录，在本机已被改动或删除"
+            f"（县里当时收到 {first.count} 条，本机现在共 {report.count} 条）。",
+        )
     if latest is not None and report.head_seq < latest.seq:
         return (
             AuditStatus.ROLLED_BACK,

@@ -73,6 +73,7 @@ def chain_report(session: Session, checkpoints: list[int]) -> AuditHeadReport:
         count=count,
         checkpoints=[AuditCheckpoint(seq=s, hash=h) for s, h in sorted(at_checkpoint.items())],
         broken_seq=broken,
+        known_seq=max(known_checkpoints(session), default=None),
     )
 
 

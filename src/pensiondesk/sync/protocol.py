@@ -207,6 +207,10 @@ class AuditHeadReport(_Message):
     count: int = Field(ge=0)
     checkpoints: list[AuditCheckpoint] = Field(default_factory=list, max_length=AUDIT_MAX_CHECKPOINTS)
     broken_seq: int | None = Field(default=None, ge=0)
+    #: The newest county checkpoint this laptop's database had been told about (``None``: never told). Lower than
+    #: the county's newest head means the database is older than the one that last reported (restored from a
+    #: backup): what differs above it is reported as a rollback, not as tampering.
+    known_seq: int | None = Field(default=None, ge=0)
 
 
 class AuditStatus(StrEnum):
