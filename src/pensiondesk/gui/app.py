@@ -41,6 +41,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from pensiondesk.services.settings import Language, TextSize
+    from pensiondesk.store.db import Database
 
 #: The CJK font shipped in ``resources/fonts`` (Apache-2.0): all of Simplified Chinese, on any Windows.
 BUNDLED_FONT = "wqy-microhei.ttc"
@@ -170,6 +171,26 @@ def _application(argv: Sequence[str] | None) -> QApplication:
     return app
 
 
+def _start_idle_lock(app: QApplication, database: Database, window: MainWindow) -> None:
+    """自动锁定 when the database needs a login; 切换用户 gives the new user a window of their own."""
+    from pensiondesk.gui.idle_lock import start_idle_lock
+    from pensiondesk.services.first_run import idle_lock_minutes
+
+    with database.session() as session:
+        minutes = idle_lock_minutes(session)
+    windows = [window]
+
+    def switched(_actor: object) -> None:
+        old = windows[-1]
+        new = build_main_window(database.session, database.path)
+        show_fitted(new)
+        windows.append(new)
+        old.close()
+        old.deleteLater()
+
+    start_idle_lock(database.path, minutes, switched, app)
+
+
 def run_gui(
     db_path: Path,
     *,
@@ -191,17 +212,26 @@ def run_gui(
     install_excepthook(log_dir)
     apply_text_size(app, text_size())  # the size chosen on this computer (设置 → 字体大小), before any window
     install_translators(app, language or ui_language())  # before any window: texts are translated when made
+    from pensiondesk.gui.login_dialog import log_in_for_gui
+
+    if not log_in_for_gui(Path(db_path)):  # a database with users: 登录 first (services/accounts.py)
+        return 0
     try:
         database = open_for_work(Path(db_path))
     except StoreError as error:
         show_store_error(None, error)
         return EXIT_DATABASE_ERROR
     try:
+        from pensiondesk.gui.setup_wizard import run_first_run_if_needed
+
+        # A brand-new data folder: 首次使用设置向导 first (it may reopen the database, encrypted, for its first user).
+        database = run_first_run_if_needed(database)
         window = build_main_window(database.session, database.path)
         show_fitted(window)
         # Today's backup, once a day, off the GUI thread, a little after the window opens so it never slows the
         # start (services/backups.py, docs/backups.md).
         QTimer.singleShot(DAILY_BACKUP_DELAY_MS, window, window.start_daily_backup)
+        _start_idle_lock(app, database, window)
         return app.exec()
     except StoreError as error:
         show_store_error(None, error)

@@ -61,7 +61,7 @@ from pensiondesk.services.recording import Actor
 from pensiondesk.store.db import Database
 from pensiondesk.store.errors import StoreError
 
-__all__ = ["SETUP_ACTOR", "SetupSummary", "SetupWizard", "accounts_available"]
+__all__ = ["SETUP_ACTOR", "SetupSummary", "SetupWizard", "accounts_available", "run_first_run_if_needed"]
 
 #: Who sets the village up before the first user exists (the audit entry names it).
 SETUP_ACTOR = Actor("setup", display_name="首次设置")
@@ -994,3 +994,19 @@ class FinishPage(QWizardPage):
             else self.tr("• 花名册：没有导入（以后可以在“人员/登记”页导入）")
         )
         return [line for line in lines if line]
+
+
+def run_first_run_if_needed(database: Database, parent: QWidget | None = None) -> Database:
+    """At start (``gui.app``): the wizard on a brand-new data folder; returns the database to go on with.
+
+    That is the one the wizard reopened with the first administrator's login once it created them (also when the
+    coordinator closes the wizard after that step), else ``database`` itself. Nothing happens on a database that
+    has users or a village (the demo included).
+    """
+    with database.session() as session:
+        needed = first_run.needs_first_run(session)
+    if not needed:
+        return database
+    wizard = SetupWizard(database, parent=parent)
+    wizard.exec()
+    return wizard.database
