@@ -241,6 +241,8 @@ def test_alerts_are_listed_and_closed_by_the_county_cli(
     out = capsys.readouterr().out
     assert "回退" in out and village in out
     alert_id = out.split()[0]
+    assert county_cli(["--db", server.db_url, "devices"]) == 0
+    assert "审计提醒 1 条未处理" in capsys.readouterr().out
     assert county_cli(["--db", server.db_url, "audit-alerts", "--resolve", alert_id, "--note", "已核实，重装"]) == 0
     capsys.readouterr()
     assert county_cli(["--db", server.db_url, "audit-alerts"]) == 0

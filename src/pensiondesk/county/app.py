@@ -240,7 +240,7 @@ def create_app(
         with tx() as session:
             answer = _handshake(session, body, authorization)
             if audit_head:
-                answer.audit_checkpoints = checkpoints_for(session, authenticate(session, bearer(authorization)))
+                answer.audit_checkpoints = checkpoints_for(session, answer.device_id)
         if app_versions:
             answer.min_app_version = min_app_version
             answer.latest_app_version = latest_app_version

@@ -35,19 +35,19 @@ log = logging.getLogger("pensiondesk.county")
 KIND_LABELS = {AuditStatus.TAMPERED.value: "篡改", AuditStatus.ROLLED_BACK.value: "回退"}
 
 
-def _live_heads(session: Session, device: Device) -> list[AuditHeadRow]:
+def _live_heads(session: Session, device_id: str) -> list[AuditHeadRow]:
     return list(
         session.scalars(
             select(AuditHeadRow)
-            .where(AuditHeadRow.device_id == device.id, AuditHeadRow.superseded.is_(False))
+            .where(AuditHeadRow.device_id == device_id, AuditHeadRow.superseded.is_(False))
             .order_by(AuditHeadRow.seq, AuditHeadRow.id)
         )
     )
 
 
-def checkpoints_for(session: Session, device: Device) -> list[int]:
+def checkpoints_for(session: Session, device_id: str) -> list[int]:
     """The seqs at which the laptop should report its chain hash: the newest heads the county holds."""
-    seqs = sorted({h.seq for h in _live_heads(session, device)})
+    seqs = sorted({h.seq for h in _live_heads(session, device_id)})
     return seqs[-AUDIT_MAX_CHECKPOINTS:]
 
 
@@ -97,7 +97,7 @@ def check_audit_head(
     session: Session, device: Device, report: AuditHeadReport, *, via_file: bool = False
 ) -> AuditHeadAnswer:
     """Compare, record the head (and an alert if the chain does not hold), in the caller's transaction."""
-    heads = _live_heads(session, device)
+    heads = _live_heads(session, device.id)
     status, message = judge(heads, report)
     if status != AuditStatus.OK:
         detail = f"{message}（本机报告：第 {report.head_seq} 条，共 {report.count} 条，链头 {report.head_hash[:12]}）"
@@ -130,7 +130,7 @@ def check_audit_head(
         status=status,
         message=message,
         alerts_open=open_alerts(session, device.id),
-        checkpoints=checkpoints_for(session, device),
+        checkpoints=checkpoints_for(session, device.id),
     )
 
 
