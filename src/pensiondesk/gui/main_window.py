@@ -607,9 +607,24 @@ class MainWindow(QMainWindow):
         self.database_label.setToolTip(str(self._db_path.resolve()))
         self.sync_label = QLabel(self.tr("同步：未连接县级服务器"))
         self.sync_label.setObjectName("syncLabel")
-        for label in (self.village_label, self.database_label, self.sync_label):
+        self.operator_label = QLabel()
+        self.operator_label.setObjectName("operatorLabel")
+        self.show_operator()
+        for label in (self.operator_label, self.village_label, self.database_label, self.sync_label):
             label.setContentsMargins(8, 2, 8, 2)
             status.addPermanentWidget(label)
+
+    def show_operator(self) -> None:
+        """操作员 in the status bar: who is logged in (name and role), or the operator of a database without users."""
+        from pensiondesk.services.accounts import current_actor
+
+        actor = current_actor()
+        if actor.display_name:
+            text = self.tr("操作员：%s（%s）") % (actor.display_name, actor.role.label)
+        else:
+            text = self.tr("操作员：%s") % actor.username
+        self.operator_label.setText(text)
+        self.operator_label.setToolTip(self.tr("用户名：%s") % actor.username)
 
     # --- actions --------------------------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ fixtures, databases from before logins) it is ``$PENSIONDESK_USER`` or ``coordin
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import secrets
@@ -41,6 +43,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import func, select
 
 from pensiondesk.domain.codes import UserRole
+from pensiondesk.paths import data_dir
 from pensiondesk.services.recording import Actor, record_change
 from pensiondesk.store import cipher
 from pensiondesk.store.db import BACKUP_DIR_NAME, Database, open_database
@@ -106,6 +109,44 @@ def set_current_actor(actor: Actor | None) -> None:
     """Set (``None``: clear) the logged-in operator of this process."""
     global _current
     _current = actor
+
+
+def is_logged_in(db_path: Path) -> bool:
+    """True when someone logged in to this database in this process (its key is unlocked, if it is encrypted)."""
+    path = _abs(db_path)
+    if _current is None:
+        return False
+    return not cipher.is_encrypted_file(path) or cipher.key_for(path) is not None
+
+
+LOGINS_FILE = "logins.json"
+
+
+def last_username(db_path: Path, folder: Path | None = None) -> str | None:
+    """Who logged in to this database last on this computer (to prefill the login window), or ``None``."""
+    try:
+        stored = json.loads(((folder or data_dir()) / LOGINS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = stored.get(str(_abs(db_path))) if isinstance(stored, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def remember_username(db_path: Path, username: str, folder: Path | None = None) -> None:
+    """Remember the user name (never the password) for the next login window; failures are ignored."""
+    path = (folder or data_dir()) / LOGINS_FILE
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict):
+            stored = {}
+    except (OSError, ValueError):
+        stored = {}
+    stored[str(_abs(db_path))] = username
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(temporary, path)
 
 
 # --- Rules ----------------------------------------------------------------------------------------------------
@@ -629,10 +670,13 @@ __all__ = [
     "change_password",
     "current_actor",
     "is_encrypted",
+    "is_logged_in",
+    "last_username",
     "list_users",
     "log_in",
     "needs_login",
     "open_with_login",
+    "remember_username",
     "reset_password",
     "reset_password_with_recovery",
     "set_active",

@@ -604,6 +604,31 @@ def _stage(backup: Path, staging: Path, current_key: bytes | None) -> None:
         raise BackupFailed(f"复制备份文件时检查未通过（{verdict}），恢复已取消。", path=backup, detail=verdict)
 
 
+_USER_COLUMNS = "id, username, display_name, role, password_hash, active, created_at"
+
+
+def _keep_users(staging: Path, current: Path, key: bytes) -> None:
+    """Carry this laptop's users (操作员) into a restored file that will keep the current key file.
+
+    Users are local (never synced) and the key file holds today's passwords, so the restored file must hold today's
+    user rows: otherwise restoring a backup from before a user was added, or from before logins existed, would leave
+    nobody able to log in. The rows are copied as they are (no audit entry, so the backup's audit chain is intact).
+    """
+    connection = cipher.connect(staging, key=key, use_key=False)
+    try:
+        connection.isolation_level = None
+        connection.execute(
+            "ATTACH DATABASE ? AS cur" + cipher.attach_key_clause(key, True), (str(current),)
+        )
+        connection.execute("BEGIN")
+        connection.execute("DELETE FROM main.app_user WHERE username IN (SELECT username FROM cur.app_user)")
+        connection.execute(f"INSERT INTO main.app_user ({_USER_COLUMNS}) SELECT {_USER_COLUMNS} FROM cur.app_user")
+        connection.execute("COMMIT")
+        connection.execute("DETACH DATABASE cur")
+    finally:
+        connection.close()
+
+
 def _raw_copy(db_path: Path, folder: Path) -> Path:
     """A byte copy of a database the backup API cannot read (a damaged one), with its WAL, before replacing it."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -688,6 +713,8 @@ def restore_backup(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _stage(plan.backup.path, staging, current_key)
+        if current_key is not None and (backup_key is None or cipher.key_id(backup_key) == cipher.key_id(current_key)):
+            _keep_users(staging, target, current_key)
         if plan.current_exists:
             _release(target)  # first, so that a database still open elsewhere leaves no stray safety copy
             safety = _safety_backup(target, folder)
