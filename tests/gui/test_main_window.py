@@ -264,3 +264,38 @@ def test_the_largest_text_still_fits_a_1366_pixel_screen(
         assert bar.clear_button.geometry().right() <= bar.width()
     finally:
         apply_text_size(qapp, TextSize.STANDARD)
+
+
+def test_every_menu_entry_shows_its_key_and_the_quick_reference_lists_it(window: MainWindow) -> None:
+    """Keys are learnt from the menus and the printed quick reference: both must show every one of them."""
+    reference = (Path(__file__).resolve().parents[2] / "docs" / "quick-reference.zh.md").read_text(encoding="utf-8")
+    shown: dict[str, str] = {}
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        assert menu is not None
+        for entry in menu.actions():
+            if not entry.isSeparator():
+                shown[entry.text().partition("\t")[0]] = entry.shortcut().toString() or entry.text().partition("\t")[2]
+    main = {"新增人员": "Ctrl+N", "家庭": "Ctrl+H", "审核": "Ctrl+R", "导入花名册…": "Ctrl+I", "导出花名册…": "Ctrl+E"}
+    main |= {title: f"Alt+{number}" for number, title in enumerate(PAGE_TITLES, start=1)}
+    main |= {"退出(&X)": "Ctrl+Q", "查找人员": "Ctrl+F", "刷新": "F5", "使用手册(&M)…": "F1"}
+    assert {title: shown.get(title) for title in main} == main
+    assert [keys for keys in shown.values() if keys and keys not in reference] == []
+
+    # 文件 → 新增人员 from another page goes to the person list and does what Ctrl+N does there.
+    from pensiondesk.gui.person_form import PersonForm
+    from pensiondesk.gui.qt import QDialog, QTimer
+
+    opened: list[tuple[int, str]] = []
+
+    def close_the_form() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                opened.append((window.current_page, type(widget).__name__))
+                widget.reject()  # never leave a modal open: the test would hang
+
+    window.show_page(3)
+    (entry,) = [a for a in window.person_menu_actions if a.text().startswith("新增人员")]
+    QTimer.singleShot(0, close_the_form)
+    entry.trigger()
+    assert opened == [(0, PersonForm.__name__)] and window.current_page == 0

@@ -376,6 +376,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._session_factory = session_factory
         self._db_path = Path(db_path)
+        #: 文件 menu entries for the person list's actions (新增人员 Ctrl+N …).
+        self.person_menu_actions: list[QAction] = []
         #: The manual's window (帮助 → 使用手册, F1), made the first time it is asked for.
         self.manual_viewer: ManualViewer | None = None
 
@@ -564,6 +566,25 @@ class MainWindow(QMainWindow):
         menu_bar = self.menuBar()
 
         file_menu = menu_bar.addMenu(self.tr("文件(&F)"))
+        # The person list's own actions, so their keys can be found in a menu too. The keys stay bound on the
+        # page (binding them here as well would make them ambiguous); the menu shows them after a tab.
+        actions = self.person_page.person_actions
+        for source, keys in (
+            (actions.new_action, "Ctrl+N"),
+            (actions.household_action, "Ctrl+H"),
+            (actions.review_action, "Ctrl+R"),
+            (None, ""),
+            (actions.import_action, "Ctrl+I"),
+            (actions.export_action, "Ctrl+E"),
+            (None, ""),
+        ):
+            if source is None:
+                file_menu.addSeparator()
+                continue
+            entry = file_menu.addAction(f"{source.text()}\t{keys}")
+            entry.setToolTip(source.toolTip())
+            entry.triggered.connect(lambda _checked=False, action=source: self._person_action(action))
+            self.person_menu_actions.append(entry)
         quit_action = file_menu.addAction(self.tr("退出(&X)"))
         quit_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q))
         quit_action.triggered.connect(self.close)
@@ -660,6 +681,11 @@ class MainWindow(QMainWindow):
     def _page_chosen(self, row: int) -> None:
         if row >= 0 and row != self.stack.currentIndex():
             self.show_page(row)
+
+    def _person_action(self, action: QAction) -> None:
+        """A person-list action chosen in the 文件 menu: on the person list, as if its key had been pressed there."""
+        self.show_page(0)
+        action.trigger()
 
     def focus_search(self) -> None:
         """Ctrl+F from anywhere: go to the person list and into its search box."""
