@@ -279,7 +279,7 @@ Please use common characters instead, then print.</translation>
     </message>
     <message>
         <source>打印记录：%s 打印的“%s”（%s）</source>
-        <translation>Print log: printed on %s, “%s” (%s)</translation>
+        <translation>Print log: printed on %s, &quot;%s&quot; (%s)</translation>
     </message>
     <message>
         <source>通知/宣传单</source>
@@ -354,7 +354,7 @@ Please use common characters instead, then print.</translation>
     </message>
     <message>
         <source>这条记录的内容已无法读取（可能被改动过），请点“校验日志”。</source>
-        <translation>This entry can no longer be read (it may have been altered); click “Verify log”.</translation>
+        <translation>This entry can no longer be read (it may have been altered); click &quot;Verify log&quot;.</translation>
     </message>
     <message>
         <source>（%s）</source>
@@ -539,6 +539,10 @@ Please use common characters instead, then print.</translation>
         <translation>Vertical offset:</translation>
     </message>
     <message>
+        <source>已用完</source>
+        <translation>used up</translation>
+    </message>
+    <message>
         <source>已登记并启用票据本 %s %d–%d</source>
         <translation>Receipt book %s %d–%d registered and in use</translation>
     </message>
@@ -549,6 +553,54 @@ Please use common characters instead, then print.</translation>
     <message>
         <source>请先选中一本票据</source>
         <translation>Select a receipt book first</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>票据本 %s %d–%d（%s）</source>
+        <translation>Receipt book %s %d–%d (%s)</translation>
+    </message>
+    <message>
+        <source>开具 %d 张，合计 %s</source>
+        <translation>Issued: %d, total %s</translation>
+    </message>
+    <message>
+        <source>作废 %d 张：%s</source>
+        <translation>Void: %d: %s</translation>
+    </message>
+    <message>
+        <source>遗失 %d 张：%s</source>
+        <translation>Lost: %d: %s</translation>
+    </message>
+    <message>
+        <source>未使用 %d 张：%s</source>
+        <translation>Unused: %d: %s</translation>
+    </message>
+    <message>
+        <source>对账相符</source>
+        <translation>The book reconciles</translation>
+    </message>
+    <message>
+        <source>对账不平：</source>
+        <translation>The book does not reconcile: </translation>
+    </message>
+    <message>
+        <source>已启用</source>
+        <translation>In use</translation>
+    </message>
+    <message>
+        <source>已结本</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>已对账</source>
+        <translation>Reconciled</translation>
+    </message>
+    <message>
+        <source>已核销</source>
+        <translation>Written off</translation>
     </message>
     <message>
         <source>%s：%s %d–%d</source>
@@ -616,7 +668,7 @@ Writing off means the book&apos;s accounts are settled with the county bureau; t
 登记后这个号码永远不能再开收据，并在对账、核销时算作遗失，不能撤销。缴费人把开好的收据弄丢了，不用登记遗失，请用“重打”补打。</source>
         <translation>Record blank receipt %s as lost?
 
-The number can never be used for a receipt again and counts as lost when reconciling and writing off; this cannot be undone. If a payer lost a receipt that was issued, do not record it as lost: use “Reprint”.</translation>
+The number can never be used for a receipt again and counts as lost when reconciling and writing off; this cannot be undone. If a payer lost a receipt that was issued, do not record it as lost: use &quot;Reprint&quot;.</translation>
     </message>
     <message>
         <source>遗失登记</source>
@@ -639,6 +691,10 @@ The number can never be used for a receipt again and counts as lost when reconci
         <translation>Overlay offsets saved: horizontal %s mm, vertical %s mm</translation>
     </message>
     <message>
+        <source>套打校准页</source>
+        <translation>overlay calibration page</translation>
+    </message>
+    <message>
         <source>收据将用套打方式打印</source>
         <translation>Receipts will be printed as overlay</translation>
     </message>
@@ -654,6 +710,18 @@ The number can never be used for a receipt again and counts as lost when reconci
         <translation>Type or paste the ID number (or its last 6 digits) and press Enter</translation>
     </message>
     <message>
+        <source>本人</source>
+        <translation>The person</translation>
+    </message>
+    <message>
+        <source>亲属代缴</source>
+        <translation>A relative</translation>
+    </message>
+    <message>
+        <source>他人代缴</source>
+        <translation>Someone else</translation>
+    </message>
+    <message>
         <source>亲属或他人代缴时填写</source>
         <translation>Fill in when a relative or someone else pays</translation>
     </message>
@@ -663,7 +731,7 @@ The number can never be used for a receipt again and counts as lost when reconci
     </message>
     <message>
         <source>补缴以前年度时填写乡镇审批文号</source>
-        <translation>For back payments of earlier years: the township&apos;s approval number</translation>
+        <translation>Township approval no. (back payments only)</translation>
     </message>
     <message>
         <source>收款并打印收据(&amp;S)</source>
@@ -739,7 +807,7 @@ The number can never be used for a receipt again and counts as lost when reconci
     </message>
     <message>
         <source>没有正在使用的票据本（在“票据本”中登记并启用）</source>
-        <translation>No receipt book in use (register and start one under “Receipt books”)</translation>
+        <translation>No receipt book in use (register and start one under &quot;Receipt books&quot;)</translation>
     </message>
     <message>
         <source>下一张收据：%s（本册剩 %d 张）</source>
@@ -754,8 +822,48 @@ The number can never be used for a receipt again and counts as lost when reconci
         <translation>%d people have ID numbers ending in %s: choose with ↑↓ and press Enter</translation>
     </message>
     <message>
+        <source>普通</source>
+        <translation>ordinary</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:large&apos;&gt;%s&lt;/b&gt;&#x3000;%s&#x3000;%s 岁&#x3000;%s</source>
+        <translation>&lt;b style=&apos;font-size:large&apos;&gt;%s&lt;/b&gt;  %s  age %s  %s</translation>
+    </message>
+    <message>
+        <source>身份证号 %s&#x3000;参保状态：%s&#x3000;参保身份：%s</source>
+        <translation>ID number %s  Status: %s  Category: %s</translation>
+    </message>
+    <message>
+        <source>政府代缴 %s/年</source>
+        <translation>Paid by the government: %s/year</translation>
+    </message>
+    <message>
+        <source>上次缴费档次：%s 元</source>
+        <translation>Last tier paid: %s yuan</translation>
+    </message>
+    <message>
+        <source>已缴 %s 元</source>
+        <translation>paid %s yuan</translation>
+    </message>
+    <message>
+        <source>未缴</source>
+        <translation>not paid</translation>
+    </message>
+    <message>
+        <source>%s%s&#x3000;%s&#x3000;%s 岁&#x3000;%s&#x3000;%s</source>
+        <translation>%s%s  %s  age %s  %s  %s</translation>
+    </message>
+    <message>
+        <source>，收据 %s</source>
+        <translation>, receipt %s</translation>
+    </message>
+    <message>
         <source>%s 的 %d 年度已缴费（%s 元档%s）</source>
         <translation>%s has already paid for %d (%s yuan tier%s)</translation>
+    </message>
+    <message>
+        <source>%s 元</source>
+        <translation>%s yuan</translation>
     </message>
     <message>
         <source>已收款：%s %d 年度 %s 元档，实收 %s</source>
@@ -766,8 +874,16 @@ The number can never be used for a receipt again and counts as lost when reconci
         <translation>no village receipt</translation>
     </message>
     <message>
+        <source>收据 %s</source>
+        <translation>receipt %s</translation>
+    </message>
+    <message>
+        <source>（重打 第%d次）</source>
+        <translation> (reprint no. %d)</translation>
+    </message>
+    <message>
         <source>请先在“今天开具的收据”中选中一张</source>
-        <translation>Select a receipt in “Receipts issued today” first</translation>
+        <translation>Select a receipt in &quot;Receipts issued today&quot; first</translation>
     </message>
     <message>
         <source>请先填写作废原因（Alt+Q）</source>
@@ -779,7 +895,7 @@ The number can never be used for a receipt again and counts as lost when reconci
 作废后号码保留并标记“作废”，不能恢复；缴费记录改开在下一个号码上，并打印新收据。</source>
         <translation>Void receipt %s and issue a new one?
 
-The voided number is kept and marked “void”; this cannot be undone. The payment moves to the next number and a new receipt is printed.</translation>
+The voided number is kept and marked &quot;void&quot;; this cannot be undone. The payment moves to the next number and a new receipt is printed.</translation>
     </message>
     <message>
         <source>作废并换开(&amp;Y)</source>
@@ -791,7 +907,7 @@ The voided number is kept and marked “void”; this cannot be undone. The paym
 作废后号码保留并标记“作废”，不能恢复；这笔缴费记录同时冲正，请把现金退还缴费人。</source>
         <translation>Void receipt %s?
 
-The number is kept and marked “void”; this cannot be undone. The payment is reversed: give the cash back to the payer.</translation>
+The number is kept and marked &quot;void&quot;; this cannot be undone. The payment is reversed: give the cash back to the payer.</translation>
     </message>
     <message>
         <source>作废(&amp;Y)</source>
@@ -885,6 +1001,10 @@ The number is kept and marked “void”; this cannot be undone. The payment is 
     <message>
         <source>差额说明(&amp;N)：</source>
         <translation>Differe&amp;nce explained:</translation>
+    </message>
+    <message>
+        <source>重打 %d 次</source>
+        <translation>reprinted %d time(s)</translation>
     </message>
     <message>
         <source>有效收据 %d 张，合计 %s（%s）；作废 %d 张；遗失 %d 张</source>
@@ -1060,7 +1180,7 @@ After closing, all receipts of that day are locked: no more payments, voids or r
 死亡日期 %s。登记后此人参保状态改为“终止”，养老金停发，并算出多领金额和丧葬补助金。登记后不能撤销，请先核对姓名、身份证号和死亡日期。</source>
         <translation>Report the death of %s (%s)?
 
-Date of death %s. The person&apos;s status becomes “ended”, the pension stops, and any overpayment and the funeral grant are calculated. This cannot be undone: check the name, ID number and date of death first.</translation>
+Date of death %s. The person&apos;s status becomes &quot;ended&quot;, the pension stops, and any overpayment and the funeral grant are calculated. This cannot be undone: check the name, ID number and date of death first.</translation>
     </message>
     <message>
         <source>登记死亡</source>
@@ -1097,7 +1217,7 @@ Date of death %s. The person&apos;s status becomes “ended”, the pension stop
 
 %s
 
-Their status becomes “ended”, their pensions stop, and overpayments and funeral grants are calculated. This cannot be undone: check the list first.
+Their status becomes &quot;ended&quot;, their pensions stop, and overpayments and funeral grants are calculated. This cannot be undone: check the list first.
 %d rows to verify, not in this village or with problems are not reported; they are listed after the import. %d rows reported before are not reported again.</translation>
     </message>
     <message>
@@ -1232,7 +1352,7 @@ Their status becomes “ended”, their pensions stop, and overpayments and fune
     </message>
     <message>
         <source>请填写县社保局给的服务器地址和登记码，然后按“登记”。</source>
-        <translation>Enter the server address and enrolment code from the county social security bureau, then click “Enrol”.</translation>
+        <translation>Enter the server address and enrolment code from the county social security bureau, then click &quot;Enrol&quot;.</translation>
     </message>
     <message>
         <source>例如：https://sync.example.gov.cn</source>
@@ -1280,13 +1400,13 @@ Their status becomes “ended”, their pensions stop, and overpayments and fune
     </message>
     <message>
         <source>登记成功：本机已登记为 %s。请按“下一步”。</source>
-        <translation>Enrolled: this computer is enrolled as %s. Click “Next”.</translation>
+        <translation>Enrolled: this computer is enrolled as %s. Click &quot;Next&quot;.</translation>
     </message>
     <message>
         <source>没有登记成功：%s
 请核对地址和登记码再按“登记”；暂时连不上时，可以先离线设置本村。</source>
         <translation>Enrolment failed: %s
-Check the address and code and click “Enrol” again; if you cannot connect for now, set up the village offline first.</translation>
+Check the address and code and click &quot;Enrol&quot; again; if you cannot connect for now, set up the village offline first.</translation>
     </message>
 </context>
 <context>
@@ -1319,6 +1439,18 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
         <source>档次(&amp;T)：</source>
         <translation>&amp;Tiers:</translation>
     </message>
+    <message>
+        <source>本村没有这个身份证号的人员</source>
+        <translation>Nobody in this village has this ID number</translation>
+    </message>
+    <message>
+        <source>有多人的身份证号以此结尾，请输入完整号码</source>
+        <translation>Several people&apos;s ID numbers end like this; enter the whole number</translation>
+    </message>
+    <message>
+        <source>算账表</source>
+        <translation>estimate</translation>
+    </message>
 </context>
 <context>
     <name>FilePage</name>
@@ -1332,7 +1464,7 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
     </message>
     <message>
         <source>点“浏览…”选择文件，或把文件路径粘贴到这里</source>
-        <translation>Click “Browse…” to choose a file, or paste the file&apos;s path here</translation>
+        <translation>Click &quot;Browse…&quot; to choose a file, or paste the file&apos;s path here</translation>
     </message>
     <message>
         <source>浏览(&amp;O)…</source>
@@ -1340,7 +1472,7 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
     </message>
     <message>
         <source>文件第一行可以是标题（如“××村参保花名册”），程序会自动找到表头。表头中至少要有“姓名”和“身份证号”两列。导入前会先检查每一行，确认后才写入。</source>
-        <translation>The first line of the file may be a title (such as “XX village insured roster”); the program finds the header row by itself. The header must have at least the columns “姓名” (name) and “身份证号” (ID number). Every row is checked before importing, and nothing is written until you confirm.</translation>
+        <translation>The first line of the file may be a title (such as &quot;XX village insured roster&quot;); the program finds the header row by itself. The header must have at least the columns “姓名” (name) and “身份证号” (ID number). Every row is checked before importing, and nothing is written until you confirm.</translation>
     </message>
     <message>
         <source>花名册 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)</source>
@@ -1352,7 +1484,7 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
     </message>
     <message>
         <source>找不到文件“%s”；请重新选择</source>
-        <translation>File “%s” not found; please choose again</translation>
+        <translation>File &quot;%s&quot; not found; please choose again</translation>
     </message>
 </context>
 <context>
@@ -1403,7 +1535,7 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
     </message>
     <message>
         <source>请看一下设置的结果，然后按“完成”开始工作。</source>
-        <translation>Look over the settings, then click “Finish” to start working.</translation>
+        <translation>Look over the settings, then click &quot;Finish&quot; to start working.</translation>
     </message>
     <message>
         <source>这些设置以后都可以在“设置”页修改，或按“重新运行设置向导”再来一遍。</source>
@@ -1584,7 +1716,7 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
     </message>
     <message>
         <source>可以点“单独立户”让他（她）当户主，或点“迁入他户”加入已有的一户。</source>
-        <translation>Click “New household of own” to make them head of their own household, or “Move to another household” to join an existing one.</translation>
+        <translation>Click &quot;New household of own&quot; to make them head of their own household, or &quot;Move to another household&quot; to join an existing one.</translation>
     </message>
     <message>
         <source>（未指定户主）</source>
@@ -1704,7 +1836,7 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
     </message>
     <message>
         <source>有县里或乡镇给的花名册 Excel 文件时，按“导入花名册”；没有就直接按“下一步”。</source>
-        <translation>If you have a roster Excel file from the county or township, click “Import roster”; otherwise just click “Next”.</translation>
+        <translation>If you have a roster Excel file from the county or township, click &quot;Import roster&quot;; otherwise just click &quot;Next&quot;.</translation>
     </message>
     <message>
         <source>导入花名册(&amp;I)…</source>
@@ -1712,7 +1844,7 @@ Check the address and code and click “Enrol” again; if you cannot connect fo
     </message>
     <message>
         <source>以后也可以在“人员/登记”页按“导入花名册”（Ctrl+I）导入。</source>
-        <translation>You can also import later on the People page with “Import roster” (Ctrl+I).</translation>
+        <translation>You can also import later on the People page with &quot;Import roster&quot; (Ctrl+I).</translation>
     </message>
     <message>
         <source>已导入 %d 人。</source>
@@ -1927,8 +2059,16 @@ Enter your password to unlock</translation>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>今天的自动备份没有完成：%s</source>
+        <translation>Today&apos;s automatic backup did not finish: %s</translation>
+    </message>
+    <message>
+        <source>已自动备份：%s</source>
+        <translation>Backed up automatically: %s</translation>
+    </message>
+    <message>
         <source>城乡居保村级工作台 — %s</source>
-        <extracomment>The manual&apos;s window (帮助 → 使用手册, F1), made the first time it is asked for.</extracomment>
+        <extracomment>文件 menu entries for the person list&apos;s actions (新增人员 Ctrl+N …). The manual&apos;s window (帮助 → 使用手册, F1), made the first time it is asked for.</extracomment>
         <translation>PensionDesk village workstation — %s</translation>
     </message>
     <message>
@@ -2191,7 +2331,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>没有找到“%s”</source>
-        <translation>“%s” not found</translation>
+        <translation>&quot;%s&quot; not found</translation>
     </message>
     <message>
         <source>把使用手册存为 PDF</source>
@@ -2218,7 +2358,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>程序根据表头猜出了每一列是什么；如有不对，请在“对应内容”中改正。</source>
-        <translation>The program guessed each column from its header; if a guess is wrong, correct it under “Meaning”.</translation>
+        <translation>The program guessed each column from its header; if a guess is wrong, correct it under &quot;Meaning&quot;.</translation>
     </message>
     <message>
         <source>列</source>
@@ -2262,7 +2402,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>还没有指定“%s”在哪一列；这几项必须有</source>
-        <translation>No column has been chosen for “%s”; these are required</translation>
+        <translation>No column has been chosen for &quot;%s&quot;; these are required</translation>
     </message>
 </context>
 <context>
@@ -2271,6 +2411,22 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <source>%s 元</source>
         <extracomment>Sends a PDF to paper: (file, what it is, e.g. 收据 HQ2026-00000001) → a sentence for the status line.</extracomment>
         <translation>%s yuan</translation>
+    </message>
+    <message>
+        <source>没有找到打印机：%s已保存为 %s</source>
+        <translation>No printer found: the %s was saved as %s</translation>
+    </message>
+    <message>
+        <source>无法读取 %s，%s没有打印</source>
+        <translation>Cannot read %s; the %s was not printed</translation>
+    </message>
+    <message>
+        <source>打印机 %s 无法开始打印：%s已保存为 %s</source>
+        <translation>Printer %s could not start: the %s was saved as %s</translation>
+    </message>
+    <message>
+        <source>%s已送打印机 %s</source>
+        <translation>The %s was sent to printer %s</translation>
     </message>
     <message>
         <source>收款</source>
@@ -2369,6 +2525,18 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
 </context>
 <context>
     <name>NoticesPage</name>
+    <message>
+        <source>按种类自动</source>
+        <translation>Automatic for the list type</translation>
+    </message>
+    <message>
+        <source>横向 A4</source>
+        <translation>A4 landscape</translation>
+    </message>
+    <message>
+        <source>纵向 A4</source>
+        <translation>A4 portrait</translation>
+    </message>
     <message>
         <source>2026（年度）或 2026-11（月份）</source>
         <translation>2026 (year) or 2026-11 (month)</translation>
@@ -2702,11 +2870,11 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>不能写入“%s”：文件可能正在 Excel 中打开，请关闭后重试</source>
-        <translation>Cannot write “%s”: the file may be open in Excel. Close it and try again</translation>
+        <translation>Cannot write &quot;%s&quot;: the file may be open in Excel. Close it and try again</translation>
     </message>
     <message>
         <source>不能写入“%s”：%s</source>
-        <translation>Cannot write “%s”: %s</translation>
+        <translation>Cannot write &quot;%s&quot;: %s</translation>
     </message>
     <message>
         <source>导出完成</source>
@@ -2932,11 +3100,11 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>姓名、身份证号、出生日期、性别是关键信息，要点“修改关键信息…”并登记原因和证明材料；村民小组、户主和与户主关系请在“家庭”中办理。</source>
-        <translation>Name, ID number, date of birth and sex are key details: click “Change key details…” and record a reason and a supporting document. Change the village group, head of household and relation to the head under “Household”.</translation>
+        <translation>Name, ID number, date of birth and sex are key details: click &quot;Change key details…&quot; and record a reason and a supporting document. Change the village group, head of household and relation to the head under &quot;Household&quot;.</translation>
     </message>
     <message>
         <source>关键信息：请点“修改关键信息…”</source>
-        <translation>Key detail: click “Change key details…”</translation>
+        <translation>Key detail: click &quot;Change key details…&quot;</translation>
     </message>
     <message>
         <source>出生日期请按 年-月-日 填写，例如 1966-07-15</source>
@@ -2972,7 +3140,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
 确实不是同一个人吗？选“是”仍然保存，选“否”返回核对。</source>
         <translation>%s
 
-Are you sure this is not the same person? Choose “Yes” to save anyway, “No” to go back and check.</translation>
+Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway, &quot;No&quot; to go back and check.</translation>
     </message>
     <message>
         <source>不能保存</source>
@@ -3032,7 +3200,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>与户主关系</source>
-        <translation>Relation to head</translation>
+        <translation>Relation</translation>
     </message>
     <message>
         <source>参保状态</source>
@@ -3091,7 +3259,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>工作表“%s”，表头在第 %d 行。</source>
-        <translation>Sheet “%s”, header on row %d.</translation>
+        <translation>Sheet &quot;%s&quot;, header on row %d.</translation>
     </message>
     <message>
         <source>没有姓名和身份证号、已跳过的行：%s</source>
@@ -3123,7 +3291,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>公示名单（待遇领取资格、认证结果、参保缴费、死亡注销、集体补助等公示）将在后续版本提供，目前尚不能使用。通知和宣传单请在“通知/宣传单”中打印。</source>
-        <translation>Public lists (pension eligibility, survival checks, contributions, deaths, collective subsidies) will come in a later version and cannot be used yet. Print notices and leaflets under “Notices/leaflets”.</translation>
+        <translation>Public lists (pension eligibility, survival checks, contributions, deaths, collective subsidies) will come in a later version and cannot be used yet. Print notices and leaflets under &quot;Notices/leaflets&quot;.</translation>
     </message>
 </context>
 <context>
@@ -3149,7 +3317,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     <name>Reaching60Tab</name>
     <message>
         <source> 个月内</source>
-        <translation> months</translation>
+        <translation> month(s)</translation>
     </message>
     <message>
         <source>刷新</source>
@@ -3185,7 +3353,11 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>选中一行或多行后办理；不选时“打印通知表”打印全部。已满60周岁仍未办结的人员也列在表中。</source>
-        <translation>Select one or more rows to act on; with nothing selected, “Print notice forms” prints them all. People already 60 whose case is not finished are listed too.</translation>
+        <translation>Select rows to act on; with none selected, &quot;Print notice forms&quot; prints everyone. People already 60 whose case is still open are listed too.</translation>
+    </message>
+    <message>
+        <source>未办理</source>
+        <translation>Not started</translation>
     </message>
     <message>
         <source>共 %d 人</source>
@@ -3304,7 +3476,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>这台电脑没有打印机。请把恢复密钥抄在纸上，或按“另存为 PDF”存到U盘，到有打印机的电脑上打印。</source>
-        <translation>This computer has no printer. Copy the recovery key onto paper, or use “Save as PDF” to put it on a USB stick and print it on a computer with a printer.</translation>
+        <translation>This computer has no printer. Copy the recovery key onto paper, or use &quot;Save as PDF&quot; to put it on a USB stick and print it on a computer with a printer.</translation>
     </message>
     <message>
         <source>恢复密钥</source>
@@ -3398,7 +3570,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>有 %d 行没有导入。请点“保存问题报告…”，在报告中按“问题说明”改正红色的行，然后导入这份报告：已导入的人会显示为“未变”，不会重复。</source>
-        <translation>%d rows were not imported. Click “Save problem report…”, correct the red rows in the report as the “Problem” column says, then import the report: people already imported show as “unchanged” and are not added twice.</translation>
+        <translation>%d rows were not imported. Click &quot;Save problem report…&quot;, correct the red rows in the report as the &quot;Problem&quot; column says, then import the report: people already imported show as &quot;unchanged&quot; and are not added twice.</translation>
     </message>
     <message>
         <source>所有行都已处理，没有需要改正的行。</source>
@@ -3414,11 +3586,11 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>不能写入“%s”：文件可能正在 Excel 中打开，请关闭后重试</source>
-        <translation>Cannot write “%s”: the file may be open in Excel. Close it and try again</translation>
+        <translation>Cannot write &quot;%s&quot;: the file may be open in Excel. Close it and try again</translation>
     </message>
     <message>
         <source>不能写入“%s”：%s</source>
-        <translation>Cannot write “%s”: %s</translation>
+        <translation>Cannot write &quot;%s&quot;: %s</translation>
     </message>
     <message>
         <source>问题报告已保存到：%s</source>
@@ -3461,6 +3633,10 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
 </context>
 <context>
     <name>ReviewPage</name>
+    <message>
+        <source>%s 元</source>
+        <translation>%s yuan</translation>
+    </message>
     <message>
         <source>姓名</source>
         <translation>Name</translation>
@@ -3624,7 +3800,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>界面语言已改为“%s”，重启程序后生效。</source>
-        <translation>Language changed to “%s”; restart the program to use it.</translation>
+        <translation>Language changed to &quot;%s&quot;; restart the program to use it.</translation>
     </message>
     <message>
         <source>本机信息</source>
@@ -3688,11 +3864,11 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>字体已改为“%s”，但没能记住，下次打开程序会恢复原来的大小。%s</source>
-        <translation>Text size changed to “%s” but could not be remembered; the old size comes back next time. %s</translation>
+        <translation>Text size changed to &quot;%s&quot; but could not be remembered; the old size comes back next time. %s</translation>
     </message>
     <message>
         <source>字体大小已改为“%s”</source>
-        <translation>Text size changed to “%s”</translation>
+        <translation>Text size changed to &quot;%s&quot;</translation>
     </message>
     <message>
         <source>正在备份……</source>
@@ -3729,6 +3905,26 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
 </context>
 <context>
     <name>SurvivalTab</name>
+    <message>
+        <source>即将到期（30天内）</source>
+        <translation>Due within 30 days</translation>
+    </message>
+    <message>
+        <source>已逾期（待暂停）</source>
+        <translation>Overdue (to suspend)</translation>
+    </message>
+    <message>
+        <source>已暂停发放</source>
+        <translation>Payments suspended</translation>
+    </message>
+    <message>
+        <source>无认证记录</source>
+        <translation>No check on record</translation>
+    </message>
+    <message>
+        <source>全部待遇领取人员</source>
+        <translation>All pensioners</translation>
+    </message>
     <message>
         <source>认证状态</source>
         <translation>Check status</translation>
@@ -3811,11 +4007,11 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>没有找到“%s”</source>
-        <translation>“%s” not found</translation>
+        <translation>&quot;%s&quot; not found</translation>
     </message>
     <message>
         <source>“%s”对应多人，请多输入几位身份证号</source>
-        <translation>“%s” matches several people; type more digits of the ID number</translation>
+        <translation>&quot;%s&quot; matches several people; type more digits of the ID number</translation>
     </message>
     <message>
         <source>选择照片或扫描件</source>
@@ -4016,7 +4212,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>未登记（请点“登记到县级服务器…”）</source>
-        <translation>Not enrolled (click “Enrol with the county server…”)</translation>
+        <translation>Not enrolled (click &quot;Enrol with the county server…&quot;)</translation>
     </message>
     <message>
         <source>从未同步</source>
@@ -4036,7 +4232,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>本机尚未登记到县级服务器。请先点“登记到县级服务器…”，填写县社保局给的地址和登记码。</source>
-        <translation>This computer is not enrolled with the county server yet. Click “Enrol with the county server…” and enter the address and code from the county bureau.</translation>
+        <translation>This computer is not enrolled with the county server yet. Click &quot;Enrol with the county server…&quot; and enter the address and code from the county bureau.</translation>
     </message>
     <message>
         <source>正在同步：上传待传记录，接收县里的数据…</source>
@@ -4076,7 +4272,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
     </message>
     <message>
         <source>已登记到县级服务器。待上传 %d 条，点“立即同步”开始上传。</source>
-        <translation>Enrolled with the county server. %d records to upload: click “Sync now” to start.</translation>
+        <translation>Enrolled with the county server. %d records to upload: click &quot;Sync now&quot; to start.</translation>
     </message>
     <message>
         <source>登记未成功：%s</source>
@@ -4110,7 +4306,7 @@ Are you sure this is not the same person? Choose “Yes” to save anyway, “No
         <source>已写出 %d 条记录到 %s。
 请把文件带到县社保局导入，再把回执文件带回来点“导入回执…”。</source>
         <translation>Wrote %d records to %s.
-Take the file to the county bureau to import, then bring the receipt file back and click “Import receipt file…”.</translation>
+Take the file to the county bureau to import, then bring the receipt file back and click &quot;Import receipt file…&quot;.</translation>
     </message>
     <message>
         <source>没有待上传的记录，未生成文件。</source>
@@ -4393,7 +4589,7 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
     <message>
         <source>公示期至</source>
-        <translation>On display until</translation>
+        <translation>Until</translation>
     </message>
     <message>
         <source>人数</source>
@@ -4491,8 +4687,20 @@ Take the file to the county bureau to import, then bring the receipt file back a
         <translation>All</translation>
     </message>
     <message>
+        <source>%s年 %s元</source>
+        <translation>%s, %s yuan</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
         <source>参保缴费 %d 人，已缴 %d 人，未缴 %d 人，缴费率 %s%%</source>
         <translation>%d contributors, %d paid, %d unpaid, %s%% paid</translation>
+    </message>
+    <message>
+        <source>催缴名单</source>
+        <translation>unpaid list</translation>
     </message>
     <message>
         <source>导出催缴名单</source>
@@ -4515,11 +4723,11 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
     <message>
         <source>本机已经有用户了，这一步不用做，请按“下一步”。</source>
-        <translation>This computer already has users, so there is nothing to do here; click “Next”.</translation>
+        <translation>This computer already has users, so there is nothing to do here; click &quot;Next&quot;.</translation>
     </message>
     <message>
         <source>添加用户、停用用户、修改密码或用恢复密钥重设密码，请到“设置”页的“用户和密码”。</source>
-        <translation>To add or disable users, change passwords or reset a password with the recovery key, go to “Users and passwords” on the Settings page.</translation>
+        <translation>To add or disable users, change passwords or reset a password with the recovery key, go to &quot;Users and passwords&quot; on the Settings page.</translation>
     </message>
     <message>
         <source>本机现有 %d 个用户。</source>
@@ -4558,7 +4766,7 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
     <message>
         <source>本村已经设置好，也已登记到县级服务器，请按“下一步”。</source>
-        <translation>The village is set up and enrolled with the county server; click “Next”.</translation>
+        <translation>The village is set up and enrolled with the county server; click &quot;Next&quot;.</translation>
     </message>
     <message>
         <source>已登记到县级服务器。</source>
@@ -4581,7 +4789,7 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
     <message>
         <source>请按“下一步”，几分钟就能设置好这台电脑。</source>
-        <translation>Click “Next”: setting up this computer takes a few minutes.</translation>
+        <translation>Click &quot;Next&quot;: setting up this computer takes a few minutes.</translation>
     </message>
     <message>
         <source>1. 本村：用县社保局给的登记码登记，或先离线设置本村。</source>
@@ -4601,7 +4809,7 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
     <message>
         <source>每一步都可以以后在“设置”页重新做；按“以后再设置”可以先关闭本向导。</source>
-        <translation>Every step can be done again later on the Settings page; “Set up later” closes this wizard for now.</translation>
+        <translation>Every step can be done again later on the Settings page; &quot;Set up later&quot; closes this wizard for now.</translation>
     </message>
 </context>
 <context>

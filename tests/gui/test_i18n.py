@@ -274,9 +274,9 @@ def test_in_chinese_no_english_word_shows(qtbot: QtBot, qapp: QApplication, tmp_
 
 
 def _without_data(text: str) -> str:
-    """``text`` without what is data in any language: the test village's names, the policy pack's name and ID
-    (as the county wrote them), an amount in words, the names of the languages."""
+    """``text`` without what is data in any language: the test village's names, the operator's user name, the
+    policy pack's name and ID (as the county wrote them), an amount in words, the names of the languages."""
     pack = load_default_policy_pack()
-    for item in ("红旗村", "城关镇", pack.name, pack.id, *LANGUAGE_NAMES):
+    for item in ("红旗村", "城关镇", "coordinator", pack.name, pack.id, *LANGUAGE_NAMES):
         text = text.replace(item, "")
     return AMOUNT_IN_WORDS.sub("", text)

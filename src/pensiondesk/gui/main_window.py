@@ -347,9 +347,11 @@ class _DailyBackup(QThread):
         except StoreError as error:
             self.done.emit(False, error.user_message)
         except OSError as error:  # the folder cannot be written: say so, the work itself is not affected
-            self.done.emit(False, f"今天的自动备份没有完成：{error.strerror or error}")
+            failed = QApplication.translate("MainWindow", "今天的自动备份没有完成：%s")
+            self.done.emit(False, failed % (error.strerror or error))
         else:
-            self.done.emit(True, f"已自动备份：{info.path.name}" if info is not None else "")
+            made = QApplication.translate("MainWindow", "已自动备份：%s")
+            self.done.emit(True, made % info.path.name if info is not None else "")
 
 
 class _PendingPage(QWidget):

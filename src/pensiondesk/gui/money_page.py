@@ -130,11 +130,11 @@ def send_to_printer(path: Path, name: str) -> str:
     if chosen and chosen in QPrinterInfo.availablePrinterNames():
         printer.setPrinterName(chosen)
     if not printer.printerName():
-        return f"没有找到打印机：{name}已保存为 {path}"
+        return QCoreApplication.translate("MoneyPage", "没有找到打印机：%s已保存为 %s") % (name, path)
     document = QPdfDocument()
     document.load(str(path))
     if document.status() != QPdfDocument.Status.Ready or document.pageCount() == 0:
-        return f"无法读取 {path}，{name}没有打印"
+        return QCoreApplication.translate("MoneyPage", "无法读取 %s，%s没有打印") % (path, name)
     first = document.pagePointSize(0)
     size = QPageSize(QSize(round(first.width()), round(first.height())), "", QPageSize.SizeMatchPolicy.FuzzyMatch)
     orientation = (
@@ -145,7 +145,8 @@ def send_to_printer(path: Path, name: str) -> str:
     printer.setDocName(name)
     painter = QPainter()
     if not painter.begin(printer):
-        return f"打印机 {printer.printerName()} 无法开始打印：{name}已保存为 {path}"
+        failed = QCoreApplication.translate("MoneyPage", "打印机 %s 无法开始打印：%s已保存为 %s")
+        return failed % (printer.printerName(), name, path)
     try:
         for page in range(document.pageCount()):
             if page:
@@ -157,7 +158,7 @@ def send_to_printer(path: Path, name: str) -> str:
             painter.drawImage(QRectF(printer.pageLayout().fullRectPixels(printer.resolution())), image)
     finally:
         painter.end()
-    return f"{name}已送打印机 {printer.printerName()}"
+    return QCoreApplication.translate("MoneyPage", "%s已送打印机 %s") % (name, printer.printerName())
 
 
 @dataclass
@@ -311,9 +312,8 @@ class CollectTab(QWidget):
         self.payer_combo = QComboBox()
         self.payer_combo.setObjectName("payerCombo")
         for kind in PayerKind:
-            self.payer_combo.addItem(
-                {"self": "本人", "relative": "亲属代缴", "other": "他人代缴"}[kind.value], kind.value
-            )
+            payer = {"self": self.tr("本人"), "relative": self.tr("亲属代缴"), "other": self.tr("他人代缴")}
+            self.payer_combo.addItem(payer[kind.value], kind.value)
         self.payer_name = QLineEdit()
         self.payer_name.setObjectName("payerName")
         self.payer_name.setPlaceholderText(self.tr("亲属或他人代缴时填写"))
@@ -560,22 +560,24 @@ class CollectTab(QWidget):
         if found is None:
             return
         self.person_id = person_id
-        categories = "、".join(name for _, name in found.categories) or "普通"
+        categories = "、".join(name for _, name in found.categories) or self.tr("普通")
         lines = [
-            f"<b style='font-size:large'>{found.name}</b>　{found.sex}　{found.age} 岁　{found.group_name}",
-            f"身份证号 {found.id_number}　参保状态：{found.status.label}　参保身份：{categories}",
+            self.tr("<b style='font-size:large'>%s</b>　%s　%s 岁　%s")
+            % (found.name, found.sex, found.age, found.group_name),
+            self.tr("身份证号 %s　参保状态：%s　参保身份：%s") % (found.id_number, found.status.label, categories),
         ]
         if found.government_paid_fen:
-            lines.append(f"政府代缴 {_yuan(found.government_paid_fen)}/年")
+            lines.append(self.tr("政府代缴 %s/年") % _yuan(found.government_paid_fen))
         if found.last_tier_fen:
-            lines.append(f"上次缴费档次：{tier_text(found.last_tier_fen)} 元")
+            lines.append(self.tr("上次缴费档次：%s 元") % tier_text(found.last_tier_fen))
         self.person_label.setText("<br/>".join(lines))
         self.household.clear()
         for member in found.household:
-            paid = f"已缴 {tier_text(member.paid_tier_fen)} 元" if member.paid_tier_fen else "未缴"
+            paid = self.tr("已缴 %s 元") % tier_text(member.paid_tier_fen) if member.paid_tier_fen else self.tr("未缴")
             marker = "▶ " if member.person_id == person_id else "　 "
             self.household.addItem(
-                f"{marker}{member.name}　{member.relation}　{member.age} 岁　{member.status}　{paid}"
+                self.tr("%s%s　%s　%s 岁　%s　%s")
+                % (marker, member.name, member.relation, member.age, member.status, paid)
             )
         if found.refusal:
             self.messages.error(f"{found.name}{found.refusal}")
@@ -584,7 +586,7 @@ class CollectTab(QWidget):
             return
         if found.paid_this_year is not None:
             paid = found.paid_this_year
-            where = f"，收据 {paid.receipt_label}" if paid.receipt_label else ""
+            where = self.tr("，收据 %s") % paid.receipt_label if paid.receipt_label else ""
             self.messages.error(
                 self.tr("%s 的 %d 年度已缴费（%s 元档%s）") % (found.name, year, tier_text(paid.tier_fen), where)
             )
@@ -596,7 +598,7 @@ class CollectTab(QWidget):
         self.tier_combo.blockSignals(True)
         self.tier_combo.clear()
         for tier in found.allowed_tiers:
-            self.tier_combo.addItem(f"{tier_text(tier)} 元", tier)
+            self.tier_combo.addItem(self.tr("%s 元") % tier_text(tier), tier)
         if found.default_tier_fen is not None:
             self.tier_combo.setCurrentIndex(found.allowed_tiers.index(found.default_tier_fen))
         self.tier_combo.blockSignals(False)
@@ -739,7 +741,9 @@ class CollectTab(QWidget):
             render_overlay([receipt], path, offset)
         else:
             render_receipts([receipt], path)
-        what = f"收据 {receipt.label}" + (f"（重打 第{receipt.reprint_no}次）" if receipt.reprint_no else "")
+        what = self.tr("收据 %s") % receipt.label
+        if receipt.reprint_no:
+            what += self.tr("（重打 第%d次）") % receipt.reprint_no
         return self.ctx.printer(path, what)
 
     def void(self, *, reissue: bool) -> None:
@@ -927,7 +931,9 @@ class BooksTab(QWidget):
                 f"{row.book.start_no}–{row.book.end_no}",
                 row.book.collector,
                 row.book.status.label,
-                receipt_label(row.book.series, row.book.next_no) if row.book.next_no <= row.book.end_no else "已用完",
+                receipt_label(row.book.series, row.book.next_no)
+                if row.book.next_no <= row.book.end_no
+                else self.tr("已用完"),
                 str(row.issued),
                 str(row.void),
                 str(row.lost),
@@ -1035,17 +1041,24 @@ class BooksTab(QWidget):
         result = _attempt(self, self.messages, act)
         if result is None:
             return
-        unused = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in result.unused) or "无"
+        none = self.tr("无")
+        unused = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in result.unused) or none
+        book = result.book
         lines = [
-            f"票据本 {result.book.series} {result.book.start_no}–{result.book.end_no}（{result.book.status.label}）",
-            f"开具 {len(result.issued)} 张，合计 {_yuan(result.issued_total_fen)}",
-            f"作废 {len(result.void)} 张：{'、'.join(map(str, result.void)) or '无'}",
-            f"遗失 {len(result.lost)} 张：{'、'.join(map(str, result.lost)) or '无'}",
-            f"未使用 {result.unused_count} 张：{unused}",
-            ("对账相符" if result.balanced else "对账不平：" + "；".join(result.problems)),
+            self.tr("票据本 %s %d–%d（%s）") % (book.series, book.start_no, book.end_no, book.status.label),
+            self.tr("开具 %d 张，合计 %s") % (len(result.issued), _yuan(result.issued_total_fen)),
+            self.tr("作废 %d 张：%s") % (len(result.void), "、".join(map(str, result.void)) or none),
+            self.tr("遗失 %d 张：%s") % (len(result.lost), "、".join(map(str, result.lost)) or none),
+            self.tr("未使用 %d 张：%s") % (result.unused_count, unused),
+            (self.tr("对账相符") if result.balanced else self.tr("对账不平：") + "；".join(result.problems)),
         ]
         self.report.setPlainText("\n".join(lines))
-        names = {"open": "已启用", "close": "已结本", "reconcile": "已对账", "write_off": "已核销"}
+        names = {
+            "open": self.tr("已启用"),
+            "close": self.tr("已结本"),
+            "reconcile": self.tr("已对账"),
+            "write_off": self.tr("已核销"),
+        }
         self.messages.ok(
             self.tr("%s：%s %d–%d") % (names[action], result.book.series, result.book.start_no, result.book.end_no)
         )
@@ -1162,7 +1175,7 @@ class BooksTab(QWidget):
             offset = overlay_offset(session)
         path = self.ctx.path("收据", "套打校准页.pdf")
         render_overlay_test_page(path, offset)
-        self.messages.ok(self.ctx.printer(path, "套打校准页"))
+        self.messages.ok(self.ctx.printer(path, self.tr("套打校准页")))
 
     def set_overlay(self, enabled: bool) -> None:
         from pensiondesk.services.receipts import set_overlay_mode
@@ -1267,7 +1280,13 @@ class DayCloseTab(QWidget):
                     format_yuan(line.tier_fen, grouping=False) if line.tier_fen else "",
                     format_yuan(line.amount_fen) if line.status is ReceiptStatus.ISSUED else "—",
                     "；".join(
-                        filter(None, [line.void_reason, f"重打 {line.reprint_count} 次" if line.reprint_count else ""])
+                        filter(
+                            None,
+                            [
+                                line.void_reason,
+                                self.tr("重打 %d 次") % line.reprint_count if line.reprint_count else "",
+                            ],
+                        )
                     ),
                 ]
                 for line in summary.lines
@@ -1429,7 +1448,9 @@ class UnpaidTab(QWidget):
                 mask_id_number(row.id_number),
                 row.household_head,
                 row.phone,
-                f"{row.last_paid_year}年 {tier_text(row.last_tier_fen)}元" if row.last_tier_fen is not None else "无",
+                self.tr("%s年 %s元") % (row.last_paid_year, tier_text(row.last_tier_fen))
+                if row.last_tier_fen is not None
+                else self.tr("无"),
             ]
             for index, row in enumerate(unpaid.rows, start=1)
         ]
@@ -1446,7 +1467,7 @@ class UnpaidTab(QWidget):
             self.refresh()
         path = self.ctx.path("催缴名单", f"催缴名单-{self._unpaid.year}.pdf")
         render_unpaid_list(self._unpaid, path, printed_on=self.ctx.today())
-        self.messages.ok(self.ctx.printer(path, "催缴名单"))
+        self.messages.ok(self.ctx.printer(path, self.tr("催缴名单")))
 
     def export(self) -> None:
         from pensiondesk.services.contributions import write_unpaid_xlsx
@@ -1535,7 +1556,9 @@ class EstimateTab(QWidget):
                     found = find_contributors(session, text)
                     if len(found) != 1:
                         raise ServiceError(
-                            "本村没有这个身份证号的人员" if not found else "有多人的身份证号以此结尾，请输入完整号码"
+                            self.tr("本村没有这个身份证号的人员")
+                            if not found
+                            else self.tr("有多人的身份证号以此结尾，请输入完整号码")
                         )
                     return estimate_for_person(session, found[0].id, tiers=tiers or None, on=self.ctx.today())
                 pack = policy_pack_in_force(session, self.ctx.today())
@@ -1570,7 +1593,7 @@ class EstimateTab(QWidget):
         who = self._estimate.person_name or self._estimate.birth_date.isoformat()
         path = self.ctx.path("算账", f"算账-{who}.pdf")
         render_estimate(self._estimate, path, printed_on=self.ctx.today())
-        self.messages.ok(self.ctx.printer(path, "算账表"))
+        self.messages.ok(self.ctx.printer(path, self.tr("算账表")))
 
 
 # --- the page --------------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pensiondesk.gui.pensioner_widgets import (
 )
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -70,7 +71,11 @@ from pensiondesk.store.models import NoticeObjection, PublicNotice
 
 __all__ = ["NoticesPage", "build_notices_page"]
 
-_ORIENTATIONS = (("按种类自动", None), ("横向 A4", True), ("纵向 A4", False))
+_ORIENTATIONS = (
+    (QT_TRANSLATE_NOOP("NoticesPage", "按种类自动"), None),
+    (QT_TRANSLATE_NOOP("NoticesPage", "横向 A4"), True),
+    (QT_TRANSLATE_NOOP("NoticesPage", "纵向 A4"), False),
+)
 
 
 def build_notices_page(session_factory: SessionFactory, parent: QWidget | None = None) -> NoticesPage:

@@ -218,7 +218,8 @@ def make_table(
     header.setDefaultSectionSize(metrics.horizontalAdvance("2026-11-30") + 24)
     for column, title in enumerate(model.headers):
         sample = samples[column] if samples is not None else COLUMN_SAMPLES.get(title, title + "一")
-        header.resizeSection(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 24)
+        shown = heading(title)  # the English heading may be the wider one
+        header.resizeSection(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(shown)) + 24)
     return table
 
 

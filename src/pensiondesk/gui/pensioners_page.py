@@ -43,6 +43,7 @@ from pensiondesk.gui.pensioner_widgets import (
 )
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QApplication,
     QCheckBox,
     QColor,
@@ -275,7 +276,7 @@ class Reaching60Tab(_Tab):
                         str(r.years_paid),
                         str(r.years_missing),
                         r.notified_on.isoformat() if r.notified_on else "",
-                        r.case_state.label if r.case_state else "未办理",
+                        r.case_state.label if r.case_state else self.tr("未办理"),
                         r.note,
                     ),
                 )
@@ -415,11 +416,11 @@ class BenefitAnswerDialog(QDialog):
 
 
 _STATE_CHOICES: tuple[tuple[str, tuple[SurvivalStatus, ...] | None], ...] = (
-    ("即将到期（30天内）", (SurvivalStatus.DUE,)),
-    ("已逾期（待暂停）", (SurvivalStatus.OVERDUE,)),
-    ("已暂停发放", (SurvivalStatus.SUSPENDED,)),
-    ("无认证记录", (SurvivalStatus.NO_RECORD,)),
-    ("全部待遇领取人员", None),
+    (QT_TRANSLATE_NOOP("SurvivalTab", "即将到期（30天内）"), (SurvivalStatus.DUE,)),
+    (QT_TRANSLATE_NOOP("SurvivalTab", "已逾期（待暂停）"), (SurvivalStatus.OVERDUE,)),
+    (QT_TRANSLATE_NOOP("SurvivalTab", "已暂停发放"), (SurvivalStatus.SUSPENDED,)),
+    (QT_TRANSLATE_NOOP("SurvivalTab", "无认证记录"), (SurvivalStatus.NO_RECORD,)),
+    (QT_TRANSLATE_NOOP("SurvivalTab", "全部待遇领取人员"), None),
 )
 
 

@@ -17,6 +17,7 @@ from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
     QAbstractItemView,
     QColor,
+    QCoreApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -49,7 +50,8 @@ def _tier_text(fen: int | None) -> str:
     if fen is None:
         return ""
     yuan, cents = divmod(fen, 100)
-    return f"{yuan} 元" if cents == 0 else f"{yuan}.{cents:02d} 元"
+    amount = f"{yuan}" if cents == 0 else f"{yuan}.{cents:02d}"
+    return QCoreApplication.translate("ReviewPage", "%s 元") % amount
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
