@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -264,3 +265,106 @@ def test_every_page_and_tab_has_unique_mnemonics_and_labelled_fields(window: Mai
                 unlabelled[name] = missing
     assert clashes == {}
     assert unlabelled == {}
+
+
+def test_money_books_and_day_close_tabs(qtbot: QtBot, village_db: VillageDb, tmp_path: Path) -> None:
+    from pensiondesk.gui.money_page import MoneyPage
+    from pensiondesk.services.recording import Actor
+
+    page = MoneyPage(village_db.session_factory, Actor("wanghong"), tmp_path, printer=lambda _path, name: name)
+    page.resize(1280, 800)
+    _shown(qtbot, page)
+    page.tabs.setCurrentWidget(page.books_tab)
+    assert tab_walk(page.books_tab.series_edit, 20) == [
+        "字轨",
+        "起始号码",
+        "终止号码",
+        "登记并启用",
+        "booksTable",
+        "启用",
+        "结本",
+        "对账",
+        "核销",
+        "bookReason",
+        "lostNumber",
+        "遗失登记",
+        "reconcileReport",
+        "bookReceipts",
+        "水平偏移",
+        "垂直偏移",
+        "保存偏移",
+        "打印校准页",
+        "收据用套打方式打印（县里预印的收据纸）",
+        "qt_tabwidget_tabbar",
+    ]
+    page.tabs.setCurrentIndex(2)
+    day_close = page.tabs.currentWidget()
+    cash = next(edit for edit in day_close.findChildren(QLineEdit) if name_of(edit) == "实交现金")
+    # Round from the cash field: the tab bar and the date above come before the cash field again.
+    walked = tab_walk(cash, 8)
+    assert walked == [
+        "实交现金",
+        "差额说明",
+        "日结并打印交款单",
+        "打印交款单",
+        "qt_tabwidget_tabbar",
+        "日期",
+        "dayTable",
+        "实交现金",
+    ]
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        assert clashing_mnemonics(page.tabs.widget(index)) == {}, page.tabs.tabText(index)
+
+
+def test_death_report_dialog_and_survival_entry(qtbot: QtBot, village_db: VillageDb) -> None:
+    from pensiondesk.gui.pensioners_page import DeathReportDialog, PensionersPage
+    from pensiondesk.gui.qt import QDialogButtonBox
+    from pensiondesk.services.recording import Actor
+
+    page = PensionersPage(village_db.session_factory, today=lambda: date(2026, 11, 20), actor=lambda: Actor("wang"))
+    page.resize(1200, 800)
+    _shown(qtbot, page)
+    page.tabs.setCurrentWidget(page.survival)
+    assert tab_walk(page.survival.state, 16) == [
+        "survivalState",
+        "GroupChooser",
+        "刷新",
+        "逾期人员标记为待暂停",
+        "survivalTable",
+        "查找",
+        "日期/方式/结果",
+        "QComboBox",  # 认证方式, on the same row
+        "QComboBox",  # 认证结果
+        "认证人",
+        "见证人",
+        "附件",
+        "选择…",
+        "登记所选人员的认证",
+        "survivalMessages",
+        "qt_tabwidget_tabbar",
+    ]
+    dialog = DeathReportDialog(page, date(2026, 11, 20))
+    _shown(qtbot, dialog)
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert tab_walk(dialog.id_number, 15) == [
+        "身份证号",
+        "死亡日期",
+        "报告日期",
+        "信息来源",
+        "证明材料",
+        "已发放至",
+        "月养老金（元）",
+        "死亡时正在服刑",
+        "已享受其他丧葬补助",
+        "继承人姓名",
+        "继承人身份证号",
+        "银行卡（社保卡）号",
+        name_of(ok),
+        name_of(cancel),
+        "身份证号",
+    ]
+    assert ok.isDefault() or ok.autoDefault()  # Enter submits; Esc is QDialog's reject
