@@ -24,7 +24,7 @@ from pensiondesk.services.demo import create_demo_village
 from pensiondesk.services.pensioner_demo import add_resident, seed_pensioner_histories
 from pensiondesk.services.pensioners import BenefitAnswer, reaching_60_list
 from pensiondesk.services.recording import Actor
-from pensiondesk.services.survival import survival_rows
+from pensiondesk.services.survival import overdue_to_mark, survival_rows
 from pensiondesk.store.db import Database, open_database
 from pensiondesk.store.models import Cancellation, Person, SurvivalCheck
 
@@ -163,6 +163,44 @@ def test_survival_lists_and_marking_overdue(page: PensionersPage, db: Database) 
     assert "待暂停" in [tab.model.row_cells(r)[4] for r in range(tab.model.rowCount())]
     tab.state.setCurrentIndex(0)
     assert all(tab.model.row_cells(r)[4] == "即将到期" for r in range(tab.model.rowCount()))
+
+
+def test_marking_overdue_asks_first_with_how_many_and_who(
+    page: PensionersPage, db: Database, monkeypatch: pytest.MonkeyPatch, confirmations: list[tuple[str, str]]
+) -> None:
+    tab = page.survival
+    page.tabs.setCurrentWidget(tab)
+    with db.session() as s:
+        pending = overdue_to_mark(s, as_of=AS_OF)
+        receiving = s.scalars(select(Person.id).where(Person.status_reason.is_(None))).all()
+    assert pending
+
+    answers: list[str | None] = []
+
+    def cancel(_parent: Any, _title: str, text: str, *, yes: str | None = None) -> bool:
+        answers.append(yes)
+        confirmations.append((_title, text))
+        return False
+
+    monkeypatch.setattr(pensioners_page, "confirm", cancel)
+    assert tab.mark_overdue() == 0
+    title, question = confirmations[-1]
+    assert title == "标记待暂停" and question.startswith(
+        f"确定要把 {len(pending)} 名逾期未认证的人员标记为“待暂停”吗？"
+    )
+    assert pending[0].name in question and "不能撤销" in question
+    assert answers == [f"标记 {len(pending)} 人待暂停(&Y)"]
+    assert "没有标记任何人待暂停" in tab.messages.toPlainText()
+    with db.session() as s:  # cancelling changed no one
+        assert s.scalars(select(Person.id).where(Person.status_reason.is_(None))).all() == receiving
+        assert len(overdue_to_mark(s, as_of=AS_OF)) == len(pending)
+
+    monkeypatch.setattr(pensioners_page, "confirm", lambda *_args, **_kwargs: True)
+    assert tab.mark_overdue() == len(pending)
+    with db.session() as s:
+        assert overdue_to_mark(s, as_of=AS_OF) == []
+    assert tab.mark_overdue() == 0  # nothing left: nothing to ask
+    assert "没有需要标记为待暂停" in tab.messages.toPlainText()
 
 
 def test_refused_entry_is_a_message_not_a_crash(page: PensionersPage, warnings: list[str]) -> None:

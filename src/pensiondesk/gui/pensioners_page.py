@@ -99,6 +99,7 @@ from pensiondesk.services.survival import (
     CheckOutcome,
     SurvivalRow,
     mark_overdue_suspensions,
+    overdue_to_mark,
     record_checks,
     survival_rows,
 )
@@ -644,6 +645,23 @@ class SurvivalTab(_Tab):
         return outcomes
 
     def mark_overdue(self) -> int:
+        """逾期人员标记为待暂停: says how many and who, and asks first (their pension stops until they certify)."""
+        pending = run_service(self, self.session_factory, lambda s: overdue_to_mark(s, as_of=self.today()))
+        if pending is None:
+            return 0
+        if not pending:
+            self.messages.appendPlainText(self.tr("没有需要标记为待暂停的逾期未认证人员"))
+            return 0
+        shown = "、".join(row.name for row in pending[:DEATH_LIST_NAMES_SHOWN])
+        if len(pending) > DEATH_LIST_NAMES_SHOWN:
+            shown += self.tr(" 等")
+        question = self.tr(
+            "确定要把 %d 名逾期未认证的人员标记为“待暂停”吗？\n\n%s\n\n"
+            "标记后，他们的养老金从认证期满后的那个月起暂停发放，补办认证后才恢复。标记不能撤销。"
+        ) % (len(pending), shown)
+        if not confirm(self, self.tr("标记待暂停"), question, yes=self.tr("标记 %d 人待暂停(&Y)") % len(pending)):
+            self.messages.appendPlainText(self.tr("没有标记任何人待暂停"))
+            return 0
         marked = run_service(
             self, self.session_factory, lambda s: mark_overdue_suspensions(s, as_of=self.today(), actor=self.actor())
         )

@@ -491,15 +491,24 @@ def _resume(session: Session, person: Person, checked_on: date, actor: Actor) ->
     )
 
 
+def overdue_to_mark(session: Session, *, as_of: date, pack: PolicyPack | None = None) -> list[SurvivalRow]:
+    """The pensioners :func:`mark_overdue_suspensions` would mark now (nothing is written): to ask first."""
+    pack = pack or policy_pack_for(session, as_of)
+    return [
+        row
+        for row in survival_rows(session, as_of=as_of, pack=pack, states={SurvivalStatus.OVERDUE})
+        if row.status is PersonStatus.RECEIVING and row.status_reason is None and row.cycle is not None
+    ]
+
+
 def mark_overdue_suspensions(
     session: Session, *, as_of: date, actor: Actor, pack: PolicyPack | None = None
 ) -> list[SurvivalRow]:
     """Mark every pensioner whose cycle lapsed as suspension pending (待暂停); returns those marked now."""
-    pack = pack or policy_pack_for(session, as_of)
     marked: list[SurvivalRow] = []
-    for row in survival_rows(session, as_of=as_of, pack=pack, states={SurvivalStatus.OVERDUE}):
-        if row.status is not PersonStatus.RECEIVING or row.status_reason is not None or row.cycle is None:
-            continue
+    for row in overdue_to_mark(session, as_of=as_of, pack=pack):
+        if row.cycle is None:
+            continue  # never: overdue_to_mark keeps only rows with a cycle; kept for the type checker
         person = session.get(Person, row.person_id)
         if person is None:
             continue
