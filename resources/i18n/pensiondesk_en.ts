@@ -827,11 +827,11 @@ The number can never be used for a receipt again and counts as lost when reconci
     </message>
     <message>
         <source>&lt;b style=&apos;font-size:large&apos;&gt;%s&lt;/b&gt;&#x3000;%s&#x3000;%s 岁&#x3000;%s</source>
-        <translation>&lt;b style=&apos;font-size:large&apos;&gt;%s&lt;/b&gt;  %s  age %s  %s</translation>
+        <translation>&lt;b style=&apos;font-size:large&apos;&gt;%s&lt;/b&gt; · %s · age %s · %s</translation>
     </message>
     <message>
         <source>身份证号 %s&#x3000;参保状态：%s&#x3000;参保身份：%s</source>
-        <translation>ID number %s  Status: %s  Category: %s</translation>
+        <translation>ID number %s · Status: %s · Category: %s</translation>
     </message>
     <message>
         <source>政府代缴 %s/年</source>
@@ -1136,19 +1136,19 @@ After closing, all receipts of that day are locked: no more payments, voids or r
     <name>DeathsTab</name>
     <message>
         <source>登记死亡(&amp;R)…</source>
-        <translation>&amp;Report a death…</translation>
+        <translation>&amp;Report death…</translation>
     </message>
     <message>
         <source>导入民政死亡名单(&amp;I)…</source>
-        <translation>&amp;Import civil affairs death list…</translation>
+        <translation>&amp;Import death list…</translation>
     </message>
     <message>
         <source>填写继承人…</source>
-        <translation>Enter heir…</translation>
+        <translation>Heir…</translation>
     </message>
     <message>
         <source>村级初审…</source>
-        <translation>Village first review…</translation>
+        <translation>First review…</translation>
     </message>
     <message>
         <source>上报</source>
@@ -1156,11 +1156,11 @@ After closing, all receipts of that day are locked: no more payments, voids or r
     </message>
     <message>
         <source>登记乡镇/县级结果…</source>
-        <translation>Record township/county decision…</translation>
+        <translation>Record decision…</translation>
     </message>
     <message>
         <source>打印申请表(&amp;P)…</source>
-        <translation>&amp;Print application form…</translation>
+        <translation>&amp;Print form…</translation>
     </message>
     <message>
         <source>不予支付</source>
@@ -3392,6 +3392,26 @@ Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway,
         <translation>Select the people to submit first</translation>
     </message>
     <message>
+        <source> 等</source>
+        <translation> and others</translation>
+    </message>
+    <message>
+        <source>确定要把 %d 人的待遇领取申请上报乡镇和县社保机构吗？
+
+%s
+
+上报后村里不能再修改或撤回，要等乡镇、县里审核；退回后才能改了再报。</source>
+        <translation>Submit the pension applications of %d people to the township and county social security offices?
+
+%s
+
+Once submitted, the village cannot change or withdraw them until the township and county have reviewed them; only a returned application can be corrected and submitted again.</translation>
+    </message>
+    <message>
+        <source>上报 %d 人(&amp;Y)</source>
+        <translation>Submit %d (&amp;Y)</translation>
+    </message>
+    <message>
         <source>登记审核结果</source>
         <translation>Record decision</translation>
     </message>
@@ -4032,6 +4052,38 @@ Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway,
     <message>
         <source>附件只能随一个人的认证登记，请只选中一人</source>
         <translation>An attachment can only go with one person&apos;s check; select just one person</translation>
+    </message>
+    <message>
+        <source>没有需要标记为待暂停的逾期未认证人员</source>
+        <translation>Nobody with an overdue check needs marking for suspension</translation>
+    </message>
+    <message>
+        <source> 等</source>
+        <translation> and others</translation>
+    </message>
+    <message>
+        <source>确定要把 %d 名逾期未认证的人员标记为“待暂停”吗？
+
+%s
+
+标记后，他们的养老金从认证期满后的那个月起暂停发放，补办认证后才恢复。标记不能撤销。</source>
+        <translation>Mark %d people with overdue checks &quot;to suspend&quot;?
+
+%s
+
+Their pensions are suspended from the month after the check was due, and resume only after a late check. Marking cannot be undone.</translation>
+    </message>
+    <message>
+        <source>标记待暂停</source>
+        <translation>Mark for suspension</translation>
+    </message>
+    <message>
+        <source>标记 %d 人待暂停(&amp;Y)</source>
+        <translation>Mark %d for suspension (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>没有标记任何人待暂停</source>
+        <translation>Nobody was marked for suspension</translation>
     </message>
     <message>
         <source>已将 %d 名逾期未认证人员标记为待暂停</source>
