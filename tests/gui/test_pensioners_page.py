@@ -203,6 +203,30 @@ def test_marking_overdue_asks_first_with_how_many_and_who(
     assert "没有需要标记为待暂停" in tab.messages.toPlainText()
 
 
+def test_submitting_asks_first_and_cancelling_submits_nothing(
+    page: PensionersPage, monkeypatch: pytest.MonkeyPatch, warnings: list[str]
+) -> None:
+    asked: list[tuple[str, str, str | None]] = []
+
+    def cancel(_parent: Any, title: str, text: str, *, yes: str | None = None) -> bool:
+        asked.append((title, text, yes))
+        return False
+
+    monkeypatch.setattr(pensioners_page, "confirm", cancel)
+    tab = page.reaching
+    tab.table.selectRow(0)
+    assert tab.submit_selected() == 0 and not asked  # not notified yet: said before anything is asked
+    assert "通知日期" in warnings[-1]
+    assert tab.mark_notified(date(2026, 11, 18)) == 1
+    tab.table.selectRow(0)
+    name, state = tab.model.row_cells(0)[0], tab.model.row_cells(0)[9]
+    assert tab.submit_selected() == 0
+    ((title, question, yes),) = asked
+    assert title == "上报" and question.startswith("确定要把 1 人的待遇领取申请上报乡镇和县社保机构吗？")
+    assert name in question and "不能再修改或撤回" in question and yes == "上报 1 人(&Y)"
+    assert tab.model.row_cells(0)[9] == state != ReviewState.SUBMITTED.label
+
+
 def test_refused_entry_is_a_message_not_a_crash(page: PensionersPage, warnings: list[str]) -> None:
     tab = page.survival
     page.tabs.setCurrentWidget(tab)

@@ -329,9 +329,24 @@ class Reaching60Tab(_Tab):
         return done
 
     def submit_selected(self) -> int:
-        person_ids = self._chosen()
+        rows = selected_rows(self.table)
+        person_ids = [self.model.row_id(r) for r in rows]
         if not person_ids:
             QMessageBox.information(self, self.tr("上报"), self.tr("请先选中要上报的人员"))
+            return 0
+        if any(not self.model.row_cells(r)[8] for r in rows):  # 通知日期 empty: the service refuses; say so first
+            QMessageBox.information(
+                self, self.tr("上报"), self.tr("请先登记通知日期（本人已在待遇领取通知表上签字或按手印），再上报")
+            )
+            return 0
+        names = "、".join(self.model.row_cells(r)[0] for r in rows[:DEATH_LIST_NAMES_SHOWN])
+        if len(rows) > DEATH_LIST_NAMES_SHOWN:
+            names += self.tr(" 等")
+        question = self.tr(
+            "确定要把 %d 人的待遇领取申请上报乡镇和县社保机构吗？\n\n%s\n\n"
+            "上报后村里不能再修改或撤回，要等乡镇、县里审核；退回后才能改了再报。"
+        ) % (len(person_ids), names)
+        if not confirm(self, self.tr("上报"), question, yes=self.tr("上报 %d 人(&Y)") % len(person_ids)):
             return 0
         actor = self.actor()
 
