@@ -3392,6 +3392,10 @@ Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway,
         <translation>Select the people to submit first</translation>
     </message>
     <message>
+        <source>请先登记通知日期（本人已在待遇领取通知表上签字或按手印），再上报</source>
+        <translation>First record the date the person was told (signed or thumbprinted the pension notice form), then submit</translation>
+    </message>
+    <message>
         <source> 等</source>
         <translation> and others</translation>
     </message>
@@ -3522,6 +3526,22 @@ Once submitted, the village cannot change or withdraw them until the township an
 <context>
     <name>ReportsPage</name>
     <message>
+        <source>未参保名单</source>
+        <translation>Not enrolled</translation>
+    </message>
+    <message>
+        <source>催缴名单</source>
+        <translation>Not paid</translation>
+    </message>
+    <message>
+        <source>未正常发放名单</source>
+        <translation>Not paid normally</translation>
+    </message>
+    <message>
+        <source>未认证名单</source>
+        <translation>Not checked</translation>
+    </message>
+    <message>
         <source>统计(&amp;T)</source>
         <translation>Coun&amp;t</translation>
     </message>
@@ -3532,6 +3552,10 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>打印报告(&amp;P)…</source>
         <translation>&amp;Print report…</translation>
+    </message>
+    <message>
+        <source>%s：%s名单</source>
+        <translation>%s: %s</translation>
     </message>
     <message>
         <source>统计日期(&amp;D)：</source>

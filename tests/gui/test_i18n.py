@@ -131,6 +131,19 @@ def test_the_translation_covers_every_string_in_the_source_now(tmp_path: Path) -
     assert not missing, f"untranslated strings; run tools/update_translations.py and translate:\n{listing}"
 
 
+def test_headings_and_list_names_from_outside_the_gui_are_marked_for_translation() -> None:
+    """Labels the services and documents supply, shown as column headings or list names, are in the catalogues."""
+    from pensiondesk.documents.estimate import ESTIMATE_HEADER
+    from pensiondesk.gui.reports_page import _LIST_NAMES
+    from pensiondesk.gui.table_headers import HEADINGS
+    from pensiondesk.services.progress import Measure
+
+    shown = {*ESTIMATE_HEADER, *(m.label for m in Measure), *(m.numerator_label for m in Measure)}
+    shown |= {m.denominator_label for m in Measure}
+    assert shown <= set(HEADINGS)
+    assert {m.missing_label for m in Measure} <= set(_LIST_NAMES)
+
+
 # --- the language chosen on this computer -----------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from pensiondesk.gui.pensioner_widgets import (
 )
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QColor,
     QComboBox,
     QDateEdit,
@@ -43,12 +44,20 @@ from pensiondesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from pensiondesk.gui.table_headers import heading
 from pensiondesk.services.progress import Measure, ProgressPerson, ProgressReport, progress_list, progress_report
 from pensiondesk.sheets.progress_export import write_progress_xlsx
 
 __all__ = ["CoverageChart", "ReportsPage"]
 
 _MEASURES = tuple(Measure)
+# The names of the lists (services/progress.py), for the English interface; the columns' are in table_headers.
+_LIST_NAMES = (
+    QT_TRANSLATE_NOOP("ReportsPage", "未参保名单"),
+    QT_TRANSLATE_NOOP("ReportsPage", "催缴名单"),
+    QT_TRANSLATE_NOOP("ReportsPage", "未正常发放名单"),
+    QT_TRANSLATE_NOOP("ReportsPage", "未认证名单"),
+)
 
 
 def _list_key(measure: Measure, *, missing: bool) -> str:
@@ -161,8 +170,9 @@ class ReportsPage(QWidget):
 
         self.measure = QComboBox()
         for measure in _MEASURES:
-            self.measure.addItem(measure.missing_label, _list_key(measure, missing=True))
-            self.measure.addItem(f"{measure.label}：{measure.numerator_label}名单", _list_key(measure, missing=False))
+            self.measure.addItem(self.tr(measure.missing_label), _list_key(measure, missing=True))
+            counted = self.tr("%s：%s名单") % (heading(measure.label), heading(measure.numerator_label))
+            self.measure.addItem(counted, _list_key(measure, missing=False))
         self.group = QComboBox()
         self.list_model = RowsModel(("姓名", "性别", "公民身份号码", "村民小组", "联系电话", "情况"), self)
         self.list_table = make_table(self.list_model, name="progressList")
