@@ -7,6 +7,7 @@ text, so the expected lists read like the form itself. Each surface is also chec
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -368,3 +369,80 @@ def test_death_report_dialog_and_survival_entry(qtbot: QtBot, village_db: Villag
         "身份证号",
     ]
     assert ok.isDefault() or ok.autoDefault()  # Enter submits; Esc is QDialog's reject
+
+
+def reading_order_breaks(dialog: QWidget) -> list[str]:
+    """Walk Tab once round ``dialog`` and list every step that goes back up or to the left on the same line.
+
+    One step back to the top is allowed: the wrap from the last button to the first field.
+    """
+    dialog.activateWindow()
+    dialog.focusNextChild()
+    QApplication.processEvents()
+    start = QApplication.focusWidget()
+    assert start is not None
+    steps: list[tuple[str, int, int, int]] = []  # name, top, bottom, left
+    focused: QWidget | None = start
+    for _ in range(60):
+        assert focused is not None
+        corner = focused.mapTo(dialog, focused.rect().topLeft())
+        steps.append((name_of(focused), corner.y(), corner.y() + focused.height(), corner.x()))
+        dialog.focusNextChild()
+        QApplication.processEvents()
+        focused = QApplication.focusWidget()
+        if focused is start:
+            break
+    # Rotate so that the walk starts at the top-left widget, then every step must go right or down.
+    first = min(range(len(steps)), key=lambda i: (steps[i][1], steps[i][3]))
+    ordered = steps[first:] + steps[:first]
+    breaks = []
+    for (name_a, top_a, bottom_a, left_a), (name_b, top_b, _bottom_b, left_b) in itertools.pairwise(ordered):
+        same_line = top_b < bottom_a and top_a < top_b + (bottom_a - top_a)
+        if top_b < top_a - 4 or (same_line and abs(top_b - top_a) < 4 and left_b < left_a):
+            breaks.append(f"{name_a} → {name_b}")
+    return breaks
+
+
+def test_small_dialogs_follow_reading_order(qtbot: QtBot) -> None:
+    from pensiondesk.gui.household_view import NewHeadDialog
+    from pensiondesk.gui.notices_page import ObjectionDialog
+    from pensiondesk.gui.pensioners_page import BenefitAnswerDialog, HeirDialog
+    from pensiondesk.gui.review_page import ReturnReasonDialog
+    from pensiondesk.gui.sync_page import EnrolDialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialogs: list[QWidget] = [
+        HeirDialog(parent),
+        BenefitAnswerDialog(parent, date(2026, 11, 20)),
+        ObjectionDialog(parent, date(2026, 11, 20)),
+        NewHeadDialog("张三", parent),
+        ReturnReasonDialog("李四", parent),
+        EnrolDialog(parent),
+    ]
+    found = {}
+    for dialog in dialogs:
+        _shown(qtbot, dialog)
+        if breaks := reading_order_breaks(dialog):
+            found[type(dialog).__name__] = breaks
+        if clashes := clashing_mnemonics(dialog):
+            found[type(dialog).__name__ + " mnemonics"] = [str(clashes)]
+        dialog.close()
+    assert found == {}
+
+
+def test_the_reading_order_check_catches_a_wrong_order(qtbot: QtBot) -> None:
+    """The check above is only worth something if it fails on a form whose Tab jumps back up."""
+    from pensiondesk.gui.qt import QDialog, QFormLayout, QPushButton
+
+    dialog = QDialog()
+    form = QFormLayout(dialog)
+    first, second, third = QLineEdit(), QLineEdit(), QLineEdit()
+    for title, edit in (("甲(&A)：", first), ("乙(&B)：", second), ("丙(&C)：", third)):
+        form.addRow(title, edit)
+    form.addRow(QPushButton("确定"))
+    _shown(qtbot, dialog)
+    assert reading_order_breaks(dialog) == []
+    QWidget.setTabOrder(first, third)
+    QWidget.setTabOrder(third, second)
+    assert reading_order_breaks(dialog) == ["丙 → 乙"]
