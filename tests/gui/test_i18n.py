@@ -179,7 +179,20 @@ def _walk_window(qtbot: QtBot, win: MainWindow) -> list[tuple[str, str]]:
         qtbot.wait(10)
     for row in range(win.navigation.count()):
         texts.append(("navigation", win.navigation.item(row).text()))
-    widgets: list[QWidget] = [win, *win.findChildren(QWidget)]
+    texts += _chrome_texts(win)
+    for menu in win.menuBar().findChildren(QMenu):
+        texts.append(("menu", menu.title()))
+        texts += [("menu item", action.text()) for action in menu.actions()]
+    for action in win.findChildren(QAction):
+        texts.append(("action", action.text()))
+    return [(where, text) for where, text in texts if text]
+
+
+def _chrome_texts(root: QWidget) -> list[tuple[str, str]]:
+    """``(where, text)`` of the labels, buttons, group boxes, tabs, placeholders, tooltips, headings and actions
+    of ``root`` and everything in it (not the contents of lists, combo boxes and table cells: data)."""
+    texts: list[tuple[str, str]] = [("window title", root.windowTitle())]
+    widgets: list[QWidget] = [root, *root.findChildren(QWidget)]
     for widget in widgets:
         name = f"{type(widget).__name__} {widget.objectName()!r}"
         if isinstance(widget, QLabel) and widget.textFormat() != Qt.TextFormat.RichText:
@@ -203,12 +216,7 @@ def _walk_window(qtbot: QtBot, win: MainWindow) -> list[tuple[str, str]]:
         for action in widget.actions():
             texts.append((f"action in {name}", action.text()))
             texts.append((f"action tooltip in {name}", action.toolTip()))
-    for menu in win.menuBar().findChildren(QMenu):
-        texts.append(("menu", menu.title()))
-        texts += [("menu item", action.text()) for action in menu.actions()]
-    for action in win.findChildren(QAction):
-        texts.append(("action", action.text()))
-    return [(where, text) for where, text in texts if text]
+    return texts
 
 
 def _window(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> MainWindow:
@@ -231,6 +239,42 @@ def test_in_english_no_chinese_is_left_on_any_page(
     assert not chinese, "Chinese left in the English interface:\n" + "\n".join(sorted(set(chinese)))
     # Every page has been shown: the longer English words still fit an old 1366-pixel laptop screen.
     assert win.minimumSizeHint().width() <= 1366
+
+
+def test_in_english_the_dialogs_have_no_chinese_left(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, english: None
+) -> None:
+    from datetime import date
+
+    from pensiondesk.gui.audit_viewer import AuditLogDialog
+    from pensiondesk.gui.import_wizard import ImportWizard
+    from pensiondesk.gui.pensioners_page import DeathReportDialog
+    from pensiondesk.gui.person_form import PersonForm
+    from pensiondesk.gui.sync_page import EnrolDialog
+
+    install_bundled_font(qapp)
+    db = make_village_db(tmp_path / "village.db")
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    dialogs: list[QWidget] = [
+        PersonForm(db.session_factory),
+        ImportWizard(db.session_factory),
+        DeathReportDialog(holder, date(2026, 6, 1)),
+        EnrolDialog(),
+        AuditLogDialog(db.session_factory, db.path),
+    ]
+    chinese = []
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        chinese += [
+            f"{type(dialog).__name__} {where}: {text!r}"
+            for where, text in _chrome_texts(dialog)
+            if CJK.search(_without_data(text))
+        ]
+        dialog.close()
+    assert not chinese, "Chinese left in the English dialogs:\n" + "\n".join(sorted(set(chinese)))
 
 
 def test_in_english_every_menu_keeps_its_alt_keys_distinct_and_shows_its_shortcuts(
@@ -290,8 +334,11 @@ def test_in_chinese_no_english_word_shows(qtbot: QtBot, qapp: QApplication, tmp_
 
 def _without_data(text: str) -> str:
     """``text`` without what is data in any language: the test village's names, the operator's user name, the
-    policy pack's name and ID (as the county wrote them), an amount in words, the names of the languages."""
+    policy pack's name, ID and identity categories (as the county wrote them), an amount in words, a quoted
+    Chinese column name, the names of the languages."""
     pack = load_default_policy_pack()
-    for item in ("红旗村", "城关镇", "coordinator", pack.name, pack.id, *LANGUAGE_NAMES):
+    categories = sorted((c.name for c in pack.identity_categories), key=len, reverse=True)  # 低保对象（061）…
+    for item in ("红旗村", "城关镇", "coordinator", pack.name, pack.id, *categories, *LANGUAGE_NAMES):
         text = text.replace(item, "")
+    text = re.sub(r"“[\u3400-\u9fff]+”", "", text)  # a Chinese column name the roster file must have (“姓名”)
     return AMOUNT_IN_WORDS.sub("", text)
