@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AddUserDialog</name>
+    <message>
+        <source>添加用户</source>
+        <translation>Add user</translation>
+    </message>
+    <message>
+        <source>请填写新用户的用户名、姓名和角色，并为他设一个初始密码（让他登录后自己修改）。</source>
+        <translation>Enter the new user&apos;s user name, full name and role, and give them a first password (they change it after logging in).</translation>
+    </message>
+    <message>
+        <source>用户名(&amp;U)：</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <source>姓名(&amp;X)：</source>
+        <translation>Full name (&amp;X):</translation>
+    </message>
+    <message>
+        <source>角色(&amp;R)：</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <source>初始密码(&amp;P)：</source>
+        <translation>First &amp;password:</translation>
+    </message>
+    <message>
+        <source>再输一遍(&amp;A)：</source>
+        <translation>Once &amp;again:</translation>
+    </message>
+</context>
+<context>
     <name>AnnouncementEditor</name>
     <message>
         <source>缴费通知</source>
@@ -2697,6 +2728,29 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>修改我的密码</source>
+        <translation>Change my password</translation>
+    </message>
+    <message>
+        <source>用户 %s：请输入现在的密码和新密码（至少 8 个字符）。</source>
+        <translation>User %s: enter your current password and a new one (at least 8 characters).</translation>
+    </message>
+    <message>
+        <source>现在的密码(&amp;O)：</source>
+        <translation>Current password (&amp;O):</translation>
+    </message>
+    <message>
+        <source>新密码(&amp;N)：</source>
+        <translation>&amp;New password:</translation>
+    </message>
+    <message>
+        <source>再输一遍(&amp;A)：</source>
+        <translation>Once &amp;again:</translation>
+    </message>
+</context>
+<context>
     <name>PdfPreview</name>
     <message>
         <source>还没有可预览的内容</source>
@@ -3524,6 +3578,37 @@ Once submitted, the village cannot change or withdraw them until the township an
     </message>
 </context>
 <context>
+    <name>RecoveryResetDialog</name>
+    <message>
+        <source>用恢复密钥重设密码</source>
+        <translation>Reset a password with the recovery key</translation>
+    </message>
+    <message>
+        <source>忘了密码时，请从保险柜取出恢复密钥单，照着输入恢复密钥，再为这个用户设新密码。</source>
+        <translation>When a password is forgotten, take the recovery key sheet from the safe, type the recovery key as written, then give the user a new password.</translation>
+    </message>
+    <message>
+        <source>恢复密钥(&amp;K)：</source>
+        <translation>Recovery &amp;key:</translation>
+    </message>
+    <message>
+        <source>6 组，每组 5 个字母或数字，例如 K7QM2-…</source>
+        <translation>6 groups of 5 letters or digits, e.g. K7QM2-…</translation>
+    </message>
+    <message>
+        <source>用户名(&amp;U)：</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <source>新密码(&amp;N)：</source>
+        <translation>&amp;New password:</translation>
+    </message>
+    <message>
+        <source>再输一遍(&amp;A)：</source>
+        <translation>Once &amp;again:</translation>
+    </message>
+</context>
+<context>
     <name>ReportsPage</name>
     <message>
         <source>未参保名单</source>
@@ -3796,6 +3881,46 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>%s 的参保登记已退回，原因：%s</source>
         <translation>The registration of %s was returned. Reason: %s</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityBox</name>
+    <message>
+        <source>安全与设置向导</source>
+        <extracomment>The wizard was run again (the page re-reads what it shows).</extracomment>
+        <translation>Security and setup wizard</translation>
+    </message>
+    <message>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>无人操作多久后自动锁定(&amp;Z)：</source>
+        <translation>Lock after this long without use (&amp;Z):</translation>
+    </message>
+    <message>
+        <source>保存(&amp;G)</source>
+        <translation>Save (&amp;G)</translation>
+    </message>
+    <message>
+        <source>设置向导</source>
+        <translation>Setup wizard</translation>
+    </message>
+    <message>
+        <source>第一个用户已创建，数据已加密保存。程序现在关闭，请重新打开并用新用户名和密码登录。</source>
+        <translation>The first user has been created and the data is now stored encrypted. The program will close: open it again and log in with the new user name and password.</translation>
+    </message>
+    <message>
+        <source>重新运行设置向导(&amp;W)…</source>
+        <translation>Run the setup &amp;wizard again…</translation>
+    </message>
+    <message>
+        <source>锁定后屏幕上的资料全部遮住，输入密码才能继续（只在设了用户的电脑上锁定）。设置向导可以登记到县级服务器、选择打印机、导入花名册。</source>
+        <translation>When locked, everything on the screen is covered until a password is entered (only on computers with users). The setup wizard can enrol with the county server, choose the printer and import a roster.</translation>
+    </message>
+    <message>
+        <source>已保存：无人操作 %d 分钟后自动锁定</source>
+        <translation>Saved: locks after %d minutes without use</translation>
     </message>
 </context>
 <context>
@@ -4792,6 +4917,94 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
 </context>
 <context>
+    <name>UsersBox</name>
+    <message>
+        <source>用户和密码</source>
+        <extracomment>(text in Chinese, whether it is an error)</extracomment>
+        <translation>Users and passwords</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>添加用户(&amp;J)…</source>
+        <translation>Add user (&amp;J)…</translation>
+    </message>
+    <message>
+        <source>停用(&amp;Y)</source>
+        <translation>Disable (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>修改我的密码(&amp;M)…</source>
+        <translation>Change &amp;my password…</translation>
+    </message>
+    <message>
+        <source>用恢复密钥重设密码(&amp;K)…</source>
+        <translation>Reset with recovery &amp;key…</translation>
+    </message>
+    <message>
+        <source>在用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>本机还没有用户，打开程序不用登录，数据也没有加密。请按下面的“重新运行设置向导”创建第一个用户。</source>
+        <translation>This computer has no users yet: the program opens without a login and the data is not encrypted. Click &quot;Run the setup wizard again&quot; below to create the first user.</translation>
+    </message>
+    <message>
+        <source>当前用户：%s（管理员）。可以添加用户、停用或启用用户；每个人只能改自己的密码。</source>
+        <translation>Current user: %s (administrator). You can add, disable and enable users; each person can only change their own password.</translation>
+    </message>
+    <message>
+        <source>当前用户：%s（%s）。添加或停用用户请找管理员；您可以修改自己的密码。</source>
+        <translation>Current user: %s (%s). Ask an administrator to add or disable users; you can change your own password.</translation>
+    </message>
+    <message>
+        <source>启用(&amp;Y)</source>
+        <translation>Enable (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>已添加用户 %s（%s，%s）</source>
+        <translation>Added user %s (%s, %s)</translation>
+    </message>
+    <message>
+        <source>请先在列表中选择一个用户</source>
+        <translation>Select a user in the list first</translation>
+    </message>
+    <message>
+        <source>已启用用户 %s</source>
+        <translation>User %s enabled</translation>
+    </message>
+    <message>
+        <source>已停用用户 %s，他不能再登录</source>
+        <translation>User %s disabled; they can no longer log in</translation>
+    </message>
+    <message>
+        <source>密码已修改，下次登录请用新密码</source>
+        <translation>Password changed; use the new one next time you log in</translation>
+    </message>
+    <message>
+        <source>已为 %s 重设密码，请用新密码登录</source>
+        <translation>Password reset for %s; log in with the new password</translation>
+    </message>
+</context>
+<context>
     <name>UsersExistPage</name>
     <message>
         <source>第 2 步：用户</source>
@@ -4886,6 +5099,21 @@ Take the file to the county bureau to import, then bring the receipt file back a
     <message>
         <source>每一步都可以以后在“设置”页重新做；按“以后再设置”可以先关闭本向导。</source>
         <translation>Every step can be done again later on the Settings page; &quot;Set up later&quot; closes this wizard for now.</translation>
+    </message>
+</context>
+<context>
+    <name>_FormDialog</name>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一样，请再输一遍</source>
+        <translation>The two new passwords differ; please enter them again</translation>
     </message>
 </context>
 <context>
