@@ -161,6 +161,18 @@ def test_the_language_is_remembered_per_computer_and_can_be_overridden(
     assert ui_language(tmp_path) is Language.ENGLISH
 
 
+def test_the_command_line_picks_the_language_for_one_run(capsys: pytest.CaptureFixture[str]) -> None:
+    from pensiondesk.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["--lang", "en"]).lang is Language.ENGLISH
+    assert parser.parse_args(["--lang", "zh"]).lang is Language.CHINESE
+    assert parser.parse_args([]).lang is None  # the computer's own choice
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--lang", "fr"])
+    assert "zh（简体中文）或 en（English）" in capsys.readouterr().err
+
+
 # --- the window in each language --------------------------------------------------------------------------------
 
 
