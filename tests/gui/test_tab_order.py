@@ -446,3 +446,45 @@ def test_the_reading_order_check_catches_a_wrong_order(qtbot: QtBot) -> None:
     QWidget.setTabOrder(first, third)
     QWidget.setTabOrder(third, second)
     assert reading_order_breaks(dialog) == ["丙 → 乙"]
+
+
+def test_print_page_tabs_read_the_form_then_the_preview_then_the_history(window: MainWindow) -> None:
+    from pensiondesk.gui.qt import QTabWidget
+
+    page = window.page(3)
+    window.show_page(3)
+    tabs = page.findChildren(QTabWidget)[0]
+    tabs.setCurrentIndex(1)  # 通知/宣传单
+    QApplication.processEvents()
+    editor = tabs.widget(1)
+    kind = next(box for box in editor.findChildren(QComboBox) if name_of(box) == "种类")
+    walked = tab_walk(kind, 22)
+    form = walked[: walked.index("正文") + 1]
+    assert form[:3] == ["种类", "年度", "张贴通知（A4 大字）"] and form[-4:] == ["按模板生成", "标题", "称呼", "正文"]
+    # Right-hand side, top to bottom: the preview's buttons (those enabled), the preview itself, then the history
+    # and its button.
+    right = walked[walked.index("正文") + 1 :]
+    preview = right.index("pdfPreview")
+    assert right[preview : preview + 3] == ["pdfPreview", "historyTable", "查看所选记录"]
+    assert set(right[:preview]) <= {"预览", "打印…", "另存为PDF…"} and "预览" in right[:preview]
+    tabs.setCurrentIndex(0)  # 公示名单: the left column, then the preview on the right
+    QApplication.processEvents()
+    notices = tabs.widget(0)
+    kind = next(box for box in notices.findChildren(QComboBox) if name_of(box) == "公示种类")
+    walked = tab_walk(kind, 13)
+    assert walked == [
+        "公示种类",
+        "期间",
+        "村民小组",
+        "张贴日期",
+        "公示天数",
+        "姓名第二个字显示为 *",
+        "纸张",
+        "生成公示",
+        "noticeList",
+        "登记异议…",
+        "登记处理结果…",
+        "objectionList",
+        walked[-1],
+    ]
+    assert walked[-1] in {"pdfPreview", "QPdfView"}

@@ -484,6 +484,7 @@ class AnnouncementEditor(QWidget):
             self.preview_button,
             self.print_button,
             self.save_pdf_button,
+            self.pdf_view,  # the preview sits between its buttons and the history below it
             self.history_table,
             self.show_record_button,
         ]
