@@ -407,6 +407,7 @@ def test_small_dialogs_follow_reading_order(qtbot: QtBot) -> None:
     from pensiondesk.gui.household_view import NewHeadDialog
     from pensiondesk.gui.notices_page import ObjectionDialog
     from pensiondesk.gui.pensioners_page import BenefitAnswerDialog, HeirDialog
+    from pensiondesk.gui.qt import QDialog
     from pensiondesk.gui.review_page import ReturnReasonDialog
     from pensiondesk.gui.sync_page import EnrolDialog
 
@@ -427,7 +428,12 @@ def test_small_dialogs_follow_reading_order(qtbot: QtBot) -> None:
             found[type(dialog).__name__] = breaks
         if clashes := clashing_mnemonics(dialog):
             found[type(dialog).__name__ + " mnemonics"] = [str(clashes)]
-        dialog.close()
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, Qt.Key.Key_Escape)  # Esc cancels, wherever the cursor is
+        if dialog.isVisible() or dialog.result() != QDialog.DialogCode.Rejected:
+            found[type(dialog).__name__ + " Esc"] = ["Esc did not cancel"]
+            dialog.close()
     assert found == {}
 
 
