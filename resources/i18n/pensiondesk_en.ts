@@ -2124,7 +2124,7 @@ Enter your password to unlock</translation>
     </message>
     <message>
         <source>缴费/票据</source>
-        <translation>Payments</translation>
+        <translation>Money</translation>
     </message>
     <message>
         <source>这里将用于登记参保人员的年度缴费，开具、作废村级收款票据，并按日进行票款结报（日结）。</source>
@@ -2136,7 +2136,7 @@ Enter your password to unlock</translation>
     </message>
     <message>
         <source>待遇/认证</source>
-        <translation>Pensions</translation>
+        <translation>Pensioners</translation>
     </message>
     <message>
         <source>这里将用于办理待遇领取申请，登记每年的领取资格认证，并提醒到期未认证的人员。</source>
@@ -2148,7 +2148,7 @@ Enter your password to unlock</translation>
     </message>
     <message>
         <source>公示/打印</source>
-        <translation>Notices</translation>
+        <translation>Print</translation>
     </message>
     <message>
         <source>这里将用于生成待遇领取资格、认证结果、参保缴费等公示名单，并打印公示和各类表格。</source>
