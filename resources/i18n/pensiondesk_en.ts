@@ -80,15 +80,15 @@
     </message>
     <message>
         <source>村级现金收缴</source>
-        <translation>Cash collected in the village</translation>
+        <translation>Cash in the village</translation>
     </message>
     <message>
         <source>银行代收</source>
-        <translation>Collected by the bank</translation>
+        <translation>Via the bank</translation>
     </message>
     <message>
         <source>税务渠道</source>
-        <translation>Through the tax office</translation>
+        <translation>Via the tax office</translation>
     </message>
     <message>
         <source>每行一项议程</source>
@@ -164,7 +164,7 @@
     </message>
     <message>
         <source>按模板生成(&amp;G)</source>
-        <translation>&amp;Generate from template</translation>
+        <translation>&amp;Generate text</translation>
     </message>
     <message>
         <source>按县里的模板和政策包重新生成通知文字（会替换下面已修改的文字）</source>
