@@ -116,6 +116,8 @@ def export_batch(db: Database, out: Path) -> int:
 
     private_key = _setting(db, PRIVATE_KEY_SETTING)
     server_key = _setting(db, SERVER_KEY_SETTING)
+    with db.session() as s:  # read before the write transaction: hashing a long log must not hold the lock
+        audit = chain_report(s, known_checkpoints(s)).model_dump(mode="json")
     with db.session(immediate=True) as s:
         state = s.get(SyncState, 1)
         if state is None or not state.device_id or not isinstance(private_key, str) or not isinstance(server_key, str):
@@ -133,7 +135,7 @@ def export_batch(db: Database, out: Path) -> int:
             "file_seq": state.batch_file_seq,
             "created_at": utcnow().isoformat(),
             "request": request.model_dump(mode="json"),
-            "audit": chain_report(s, known_checkpoints(s)).model_dump(mode="json"),
+            "audit": audit,
         }
         key = file_key(private_key, server_key, state.device_id, TO_COUNTY)
         envelope = seal(
