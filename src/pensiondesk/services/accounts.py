@@ -282,7 +282,11 @@ def needs_login(db_path: Path) -> bool:
     path = _abs(db_path)
     if not path.is_file():
         return False
-    return cipher.is_encrypted_file(path) or _plain_user_count(path) > 0
+    if cipher.is_encrypted_file(path):
+        # Without its key file no password can open it: not a login question (a damaged or foreign file, or a lost
+        # key file); opening it says what is wrong.
+        return cipher.read_key_file(path) is not None
+    return _plain_user_count(path) > 0
 
 
 def _user_row(path: Path, username: str) -> tuple[str, str, bool, str | None] | None:
