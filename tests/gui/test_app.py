@@ -14,6 +14,7 @@ from pensiondesk.gui.app import EXIT_DATABASE_ERROR, install_bundled_font, insta
 from pensiondesk.gui.errors import LOG_FILE_NAME, ExceptionHook
 from pensiondesk.gui.main_window import MainWindow
 from pensiondesk.gui.qt import QApplication, QCoreApplication, QFont, QMessageBox, QTimer
+from pensiondesk.gui.setup_wizard import SetupWizard
 from pensiondesk.store.errors import DiskFull, StoreError
 
 pytestmark = pytest.mark.gui
@@ -175,6 +176,8 @@ def test_run_gui_opens_a_new_database_and_exits_when_closed(
 
     def close_main_window() -> None:
         for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, SetupWizard) and widget.isVisible():
+                widget.reject()  # a brand-new data folder opens the setup wizard first: 以后再设置
             if isinstance(widget, MainWindow) and widget.isVisible():
                 seen.append(widget.windowTitle())
                 widget.close()

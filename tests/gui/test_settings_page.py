@@ -19,6 +19,7 @@ from pensiondesk.gui.app import DEFAULT_POINT_SIZE, build_main_window, install_b
 from pensiondesk.gui.main_window import MainWindow
 from pensiondesk.gui.qt import QApplication, QFont, Qt, QTimer
 from pensiondesk.gui.settings_page import SettingsPage
+from pensiondesk.gui.setup_wizard import SetupWizard
 from pensiondesk.services.receipts import OVERLAY_OFFSET_KEY, OverlayOffset, overlay_offset, set_overlay_offset
 from pensiondesk.services.recording import Actor
 from pensiondesk.services.settings import TextSize, text_size
@@ -123,6 +124,8 @@ def test_run_gui_starts_with_the_size_chosen_on_this_computer(
 
     def close_main_window() -> None:
         for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, SetupWizard) and widget.isVisible():
+                widget.reject()  # a brand-new data folder opens the setup wizard first: 以后再设置
             if isinstance(widget, MainWindow) and widget.isVisible():
                 seen.append(widget.font().pointSizeF())
                 widget.close()

@@ -24,6 +24,7 @@ from pensiondesk.gui.qt import (
     QFontDatabase,
     QLibraryInfo,
     QLocale,
+    Qt,
     QTimer,
     QTranslator,
 )
@@ -183,10 +184,10 @@ def _start_idle_lock(app: QApplication, database: Database, window: MainWindow) 
     def switched(_actor: object) -> None:
         old = windows[-1]
         new = build_main_window(database.session, database.path)
+        new.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         show_fitted(new)
         windows.append(new)
         old.close()
-        old.deleteLater()
 
     start_idle_lock(database.path, minutes, switched, app)
 
@@ -227,6 +228,8 @@ def run_gui(
         # A brand-new data folder: 首次使用设置向导 first (it may reopen the database, encrypted, for its first user).
         database = run_first_run_if_needed(database)
         window = build_main_window(database.session, database.path)
+        # Deleted when closed, so that nothing tied to it (the day's backup below) runs after the program ended.
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         show_fitted(window)
         # Today's backup, once a day, off the GUI thread, a little after the window opens so it never slows the
         # start (services/backups.py, docs/backups.md).

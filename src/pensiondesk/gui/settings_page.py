@@ -158,6 +158,7 @@ class SettingsPage(QWidget):
         layout.addWidget(self._text_size_group())
         layout.addWidget(self._language_group())
         layout.addWidget(self._calibration_group())
+        layout.addWidget(self._users_group())
         layout.addWidget(self._info_group())
         layout.addStretch(1)
         # At 特大 on a 1366×768 screen the page is taller than the window: it scrolls rather than squeezes.
@@ -284,6 +285,25 @@ class SettingsPage(QWidget):
         self.save_offset_button = self.calibration.save_offset_button
         self.test_page_button = self.calibration.test_page_button
         return self.calibration
+
+    def _users_group(self) -> QWidget:
+        from pensiondesk.gui.users_section import SecurityBox, UsersBox
+
+        # 用户和密码 (gui/users_section.py: add/disable for administrators, own password, recovery key) and 安全
+        # (自动锁定 minutes, 重新运行设置向导).
+        self.users_box = UsersBox(self._session_factory, self._db_path, self._actor)
+        self.security_box = SecurityBox(self._session_factory, self._db_path, self._actor)
+        for box in (self.users_box, self.security_box):
+            box.message.connect(lambda text, error: self._error(text) if error else self._ok(text))
+        self.security_box.wizard_finished.connect(self.refresh)
+        self.security_box.wizard_finished.connect(self.users_box.reload)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(14)
+        column.addWidget(self.users_box)
+        column.addWidget(self.security_box)
+        return holder
 
     # --- reading --------------------------------------------------------------------------------------------
 

@@ -148,6 +148,25 @@ def save_text_size(size: TextSize, folder: Path | None = None) -> None:
         raise ServiceError(f"无法保存字体大小（{path}）：{error.strerror or error}") from None
 
 
+def printer_name(folder: Path | None = None) -> str | None:
+    """The printer chosen on this computer (设置向导 → 打印机), or ``None``: the system's default printer."""
+    try:
+        stored = json.loads(_display_file(folder).read_text(encoding="utf-8"))
+        name = stored.get("printer")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) and name else None
+
+
+def save_printer_name(name: str | None, folder: Path | None = None) -> None:
+    """Remember the printer of this computer (``None``: the default one); per computer, like the text size."""
+    try:
+        _save_display(folder, "printer", name or "")
+    except OSError as error:
+        path = _display_file(folder)
+        raise ServiceError(f"无法保存打印机的选择（{path}）：{error.strerror or error}") from None
+
+
 def _save_display(folder: Path | None, key: str, value: str) -> None:
     """Set one key of ``display.json``, keeping the others (temporary file + rename: a power cut keeps the old)."""
     path = _display_file(folder)
@@ -162,35 +181,6 @@ def _save_display(folder: Path | None, key: str, value: str) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(temporary, path)
-
-
-def printer_name(folder: Path | None = None) -> str | None:
-    """The printer chosen on this computer (设置向导 → 打印机), or ``None``: the system's default printer."""
-    try:
-        stored = json.loads(_display_file(folder).read_text(encoding="utf-8"))
-        name = stored.get("printer")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return name if isinstance(name, str) and name else None
-
-
-def save_printer_name(name: str | None, folder: Path | None = None) -> None:
-    """Remember the printer of this computer (``None``: the default one); per computer, like the text size."""
-    path = _display_file(folder)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(stored, dict):
-                stored = {}
-        except (OSError, ValueError):
-            stored = {}
-        stored["printer"] = name or ""
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        raise ServiceError(f"无法保存打印机的选择（{path}）：{error.strerror or error}") from None
 
 
 def file_size_text(size: int) -> str:
