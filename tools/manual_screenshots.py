@@ -404,6 +404,7 @@ def run(out: Path) -> int:
             window.close()
         finally:
             database.close()
+        shoot_setup_wizard(shots, home)
         if shots.unexpected:
             print("出现了意外的对话框，截图可能不对：", *shots.unexpected, sep="\n  ", file=sys.stderr)
             return 1
@@ -411,6 +412,39 @@ def run(out: Path) -> int:
         return 0
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def shoot_setup_wizard(shots: Shooter, home: Path) -> None:
+    """首次使用设置向导 on a new data folder, offline to its recovery key page (a new key on every run)."""
+    from pensiondesk.gui.setup_wizard import SetupWizard
+    from pensiondesk.services import accounts
+    from pensiondesk.services.database import open_for_work
+
+    database = open_for_work(home / "first-run" / "pensiondesk.sqlite")
+    wizard = SetupWizard(database, printer=lambda _path, name: f"{name}已打印", display_folder=home)
+    wizard.show()
+    try:
+        wizard.next()
+        wizard.village_page.offline_radio.setChecked(True)
+        wizard.next()
+        page = wizard.offline_page
+        page.code_edit.setText("411099101201")
+        page.village_edit.setText("红旗村")
+        page.township_edit.setText("青山镇")
+        page.county_edit.setText("安和县")
+        wizard.next()
+        user = wizard.user_page
+        user.username_edit.setText("wangfang")
+        user.display_edit.setText("王芳")
+        user.password_edit.setText("hongqi-2027")
+        user.again_edit.setText("hongqi-2027")
+        wizard.next()
+        shots.settle()
+        shots.save(wizard, "setup-recovery-key")
+    finally:
+        wizard.close()
+        wizard.database.close()
+        accounts.set_current_actor(None)
 
 
 def _quiet_offscreen_warnings() -> None:
