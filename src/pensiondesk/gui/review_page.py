@@ -33,6 +33,7 @@ from pensiondesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from pensiondesk.gui.roles import may_review, review_refusal
 from pensiondesk.services import registration
 from pensiondesk.services.people_types import ServiceError
 from pensiondesk.services.person_queries import current_village_id, own_entered_registrations
@@ -160,6 +161,11 @@ class ReviewPage(QWidget):
         """Re-read the queue (others' entries first, then the operator's own) and the returned list."""
         actor = self._actor()
         self.operator_label.setText(self.tr("当前操作员：%s") % (actor.display_name or actor.username))
+        # 复核 is for 复核员 and 管理员 (gui/roles.py): the buttons say why they are off.
+        allowed = may_review(actor)
+        for button, tip in ((self.approve_button, self.tr("快捷键 Ctrl+Enter")), (self.return_button, "")):
+            button.setEnabled(allowed)
+            button.setToolTip(tip if allowed else review_refusal(actor))
         try:
             with self._session_factory() as session:
                 village_id = current_village_id(session)
@@ -241,6 +247,9 @@ class ReviewPage(QWidget):
         item = self.selected()
         if item is None:
             self._say(self.tr("请先在列表中选择一份登记"), error=True)
+            return False
+        if not may_review(self._actor()):
+            self._say(review_refusal(self._actor()), error=True)
             return False
         try:
             with self._session_factory() as session:
