@@ -65,3 +65,21 @@ def test_review_needs_a_reviewer_or_administrator(qtbot: QtBot, tmp_path: Path, 
 
 def test_no_login_means_no_roles() -> None:
     assert may_review(Actor("coordinator"))  # a database without users: the one operator does everything
+
+
+def test_the_service_refuses_a_coordinator_review_too(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "village.sqlite")
+    try:
+        with db.session() as session:
+            create_demo_village(session, persons=60, seed=2)
+        registration_id = _entered(db)
+        coordinator = Actor("bob", UserRole.COORDINATOR, "鲍伯")
+        with pytest.raises(people.ServiceError, match="只能由复核员或管理员办理"), db.session() as session:
+            registration.village_check(session, coordinator, registration_id)
+        with pytest.raises(people.ServiceError, match="只能由复核员或管理员办理"), db.session() as session:
+            registration.village_return(session, coordinator, registration_id, reason="材料不全")
+        with db.session() as session:
+            stored = session.get(Registration, registration_id)
+            assert stored is not None and stored.review_state is ReviewState.ENTERED
+    finally:
+        db.close()

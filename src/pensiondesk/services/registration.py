@@ -298,6 +298,18 @@ def _reviewable(session: Session, actor: Actor, registration: Registration, what
         )
     if registration.entered_by == actor.username:
         raise ServiceError([Problem("checked_by", SAME_PERSON_MESSAGE, code="same_person")])
+    # 复核 is for 复核员 and 管理员 (domain.md §14). A user account always has a name; an actor without one is the
+    # operator of a database without users (no login), for whom roles do not apply.
+    if actor.display_name and actor.role is UserRole.COORDINATOR:
+        raise ServiceError(
+            [
+                Problem(
+                    "checked_by",
+                    f"{actor.display_name}是{actor.role.label}：{what}只能由复核员或管理员办理，请换复核员登录",
+                    code="role",
+                )
+            ]
+        )
 
 
 def village_check(session: Session, actor: Actor, registration_id: str) -> Registration:
