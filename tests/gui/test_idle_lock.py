@@ -1,4 +1,4 @@
-"""自动锁定 with a short timeout, on a real encrypted demo village: the data is covered, only the right password unlocks.
+"""自动锁定 with a short timeout, on a real encrypted demo village: the data is covered; only the password unlocks.
 
 The main window shows the person list (names and ID numbers); after the idle time every window — the main window
 and a dialog open over it — is covered by an opaque panel (checked on the pixels Qt paints), and the lock dialog
