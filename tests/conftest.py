@@ -17,3 +17,13 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("PENSIONDESK_HOME", str(home))
     yield home
+
+
+@pytest.fixture(autouse=True)
+def _nobody_logged_in() -> Iterator[None]:
+    """Each test starts and ends with nobody logged in: a login in one test is not the operator of the next."""
+    from pensiondesk.services.accounts import set_current_actor
+
+    set_current_actor(None)
+    yield
+    set_current_actor(None)

@@ -119,7 +119,11 @@ def test_the_contents_list_the_sections_and_a_click_scrolls_there(qtbot: QtBot, 
     start = next(
         toc.topLevelItem(i) for i in range(toc.topLevelItemCount()) if toc.topLevelItem(i).text(0) == "1. 开始"
     )
-    assert [start.child(i).text(0) for i in range(start.childCount())][:2] == ["打开程序", "先用演示数据练手"]
+    assert [start.child(i).text(0) for i in range(start.childCount())][:3] == [
+        "打开程序",
+        "首次使用：设置向导",
+        "先用演示数据练手",
+    ]
 
     bar = viewer.browser.verticalScrollBar()
     assert bar.value() == 0
