@@ -8,12 +8,21 @@ from pathlib import Path
 from types import TracebackType
 
 import pytest
+from PySide6.QtWidgets import QMenu, QStyle, QStyleFactory
 from pytestqt.qtbot import QtBot
 
 from pensiondesk.gui.app import EXIT_DATABASE_ERROR, install_bundled_font, install_translators, run_gui
 from pensiondesk.gui.errors import LOG_FILE_NAME, ExceptionHook
 from pensiondesk.gui.main_window import MainWindow
-from pensiondesk.gui.qt import QApplication, QCoreApplication, QFont, QMessageBox, QTimer
+from pensiondesk.gui.qt import (
+    QApplication,
+    QCoreApplication,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QMessageBox,
+    QTimer,
+)
 from pensiondesk.gui.setup_wizard import SetupWizard
 from pensiondesk.store.errors import DiskFull, StoreError
 
@@ -83,9 +92,7 @@ def test_known_database_trouble_is_shown_in_its_own_words(tmp_path: Path) -> Non
     assert not (tmp_path / LOG_FILE_NAME).exists()
 
 
-def test_an_unwritable_log_does_not_hide_the_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_unwritable_log_does_not_hide_the_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     not_a_dir = tmp_path / "file"
     not_a_dir.write_text("x", encoding="utf-8")
     shown: list[str] = []
@@ -138,6 +145,31 @@ def test_a_damaged_font_keeps_the_system_font(
     monkeypatch.setenv("PENSIONDESK_RESOURCES", str(tmp_path))
     assert install_bundled_font(qapp) is None
     assert qapp.font().pointSizeF() == 12.0
+
+
+def test_menu_entries_have_room_for_their_whole_text(qtbot: QtBot, qapp: QApplication, app_font: QFont) -> None:
+    """使用手册(M)… beside F1 was drawn cut short (“使用手…M)…”, seen under Xvfb): Qt's own style gave the entry
+    a few pixels less than the bundled font draws. With the bundled font installed, each entry is one CJK character
+    wider than the plain style makes it, so the same menu shows whole texts."""
+
+    def widths(style: QStyle | None) -> list[int]:
+        menu = QMenu()
+        qtbot.addWidget(menu)
+        if style is not None:
+            menu.setStyle(style)
+        manual = menu.addAction("使用手册(&M)…")
+        manual.setShortcut(QKeySequence("F1"))
+        menu.addAction("操作日志(&L)…")
+        menu.show()
+        qtbot.waitExposed(menu)
+        return [menu.actionGeometry(action).width() for action in menu.actions()]
+
+    install_bundled_font(qapp)
+    roomy = widths(None)
+    plain_style = QStyleFactory.create(qapp.style().name() or "Fusion")
+    plain = widths(plain_style)
+    one_character = QFontMetrics(qapp.font()).horizontalAdvance("中")
+    assert all(wide >= narrow + one_character for wide, narrow in zip(roomy, plain, strict=True)), (roomy, plain)
 
 
 def test_qt_dialog_buttons_speak_chinese(qapp: QApplication) -> None:

@@ -24,9 +24,15 @@ from pensiondesk.gui.qt import (
     QFontDatabase,
     QLibraryInfo,
     QLocale,
+    QProxyStyle,
+    QSize,
+    QStyle,
+    QStyleOption,
+    QStyleOptionMenuItem,
     Qt,
     QTimer,
     QTranslator,
+    QWidget,
 )
 
 __all__ = [
@@ -71,6 +77,28 @@ def _resource(*parts: str) -> Path | None:
         return None
 
 
+class _RoomyMenuStyle(QProxyStyle):
+    """The application's style with one character more room in each menu entry.
+
+    Qt measures a menu entry's text without its mnemonic's underline run, and with the bundled CJK font the drawn
+    text of an entry such as 使用手册(M)… beside a key (F1) came out a few pixels wider than measured, so Qt cut it
+    short (“使用手…M)…”). The extra room is one CJK character wide, in every language.
+    """
+
+    def sizeFromContents(
+        self, contents: QStyle.ContentsType, option: QStyleOption, size: QSize, /, widget: QWidget | None = None
+    ) -> QSize:
+        result = super().sizeFromContents(contents, option, size, widget)  # type: ignore[arg-type]  # None is Qt's
+        if contents == QStyle.ContentsType.CT_MenuItem and isinstance(option, QStyleOptionMenuItem) and option.text:
+            result.setWidth(result.width() + option.fontMetrics.horizontalAdvance("中"))
+        return result
+
+
+def _install_menu_style(app: QApplication) -> None:
+    if not isinstance(app.style(), _RoomyMenuStyle):
+        app.setStyle(_RoomyMenuStyle())
+
+
 def install_bundled_font(app: QApplication, point_size: float = DEFAULT_POINT_SIZE) -> str | None:
     """Make the bundled CJK font the application font, at ``point_size``; returns its family.
 
@@ -92,6 +120,7 @@ def install_bundled_font(app: QApplication, point_size: float = DEFAULT_POINT_SI
         font.setFamilies([family, *(f for f in font.families() if f != family)])
     font.setPointSizeF(point_size)
     app.setFont(font)
+    _install_menu_style(app)
     return family
 
 
