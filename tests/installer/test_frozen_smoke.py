@@ -65,6 +65,9 @@ def program() -> Path:
 def _env(home: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in OVERRIDES}
     env.update(PENSIONDESK_HOME=str(home), QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    # The demo database is encrypted and needs a login (the README's demo/demo): the bundle must carry SQLCipher and
+    # argon2 to open it, and the GUI goes straight to the main window instead of waiting in its login window.
+    env.update(PENSIONDESK_USER="demo", PENSIONDESK_PASSWORD="demo")
     return env
 
 
@@ -123,6 +126,25 @@ def test_demo_database_is_migrated_to_head(program: Path, home: Path, demo_db: P
     out = ok(run(program, home, "--db", str(demo_db), "db", "info"))
     assert f"数据库版本：{head_revision()}" in out  # the bundle carries the checkout's migrations
     assert "人数：200" in out
+
+
+def test_the_encrypted_demo_needs_its_login(program: Path, home: Path, demo_db: Path) -> None:
+    """The bundle's SQLCipher encrypted the file (no plain SQLite header) and nobody gets in without a login."""
+    assert not demo_db.read_bytes()[:16].startswith(b"SQLite format 3")
+    env = {key: value for key, value in _env(home).items() if key not in ("PENSIONDESK_USER", "PENSIONDESK_PASSWORD")}
+    refused = subprocess.run(
+        [str(program), "--db", str(demo_db), "db", "info"],
+        cwd=home,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=COMMAND_TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    assert refused.returncode == 3, refused.stderr
+    assert "需要登录" in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_notice_pdf_embeds_the_chinese_font(program: Path, home: Path, demo_db: Path) -> None:
