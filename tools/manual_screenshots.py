@@ -10,8 +10,10 @@ tasks, driven the way the GUI tests drive them, each saved as a PNG. Receipts an
 program saved, turned into PNG by ``pdftoppm -r 60`` (poppler-utils; skipped with a warning when missing).
 
 Nothing is printed: the money page's printer is replaced by one that only says where the PDF was saved (the same
-sentence as on a computer without a printer). The operator is ``coordinator``, who holds the demo receipt book
-``DEMO``. Dates are today's (the demo is built around today), so the pictures change with the date; and the QR code
+sentence as on a computer without a printer). The village is the one ``pensiondesk demo`` makes: encrypted, with
+the users ``demo`` (演示管理员, who holds the demo receipt book ``DEMO``) and ``reviewer``, logged in as ``demo``,
+so the status bar and the 设置 page show what a coordinator sees after logging in. Dates are today's (the demo is
+built around today), so the pictures change with the date; and the QR code
 on the receipt is a signature with the database's own random key, so ``13-receipt.png`` differs on every run.
 
 It takes well under a minute. An unexpected dialog (a refusal that the script did not expect) is closed, named on
@@ -35,7 +37,6 @@ if TYPE_CHECKING:
     from pensiondesk.store.db import Database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["PENSIONDESK_USER"] = "coordinator"  # the demo's receipt book belongs to this operator
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "manual" / "images"
@@ -135,11 +136,11 @@ class Shooter:
 
 def make_demo(home: Path) -> Path:
     from pensiondesk.paths import data_dir
-    from pensiondesk.services.database import create_demo_database
+    from pensiondesk.services.database import create_demo_database_with_logins
 
     os.environ["PENSIONDESK_HOME"] = str(home)
     path = data_dir() / "pensiondesk.sqlite"
-    create_demo_database(path, persons=DEMO_PERSONS, seed=DEMO_SEED)
+    create_demo_database_with_logins(path, persons=DEMO_PERSONS, seed=DEMO_SEED)  # leaves this process logged in
     return path
 
 
