@@ -151,7 +151,7 @@ class NoticesPage(QWidget):
         self.objection_button = QPushButton(self.tr("登记异议…"))
         self.resolve_button = QPushButton(self.tr("登记处理结果…"))
         self.objection_button.clicked.connect(self.raise_objection)
-        self.resolve_button.clicked.connect(self.resolve)
+        self.resolve_button.clicked.connect(lambda: self.resolve())  # clicked(bool) would pass False as the text
         objection_buttons = QHBoxLayout()
         objection_buttons.addWidget(QLabel(self.tr("公示期间的异议：")))
         objection_buttons.addStretch(1)

@@ -281,7 +281,8 @@ class PdfPreview(QWidget):
         self.print_button = QPushButton(self.tr("打印(&P)…"))
         self.save_button = QPushButton(self.tr("另存为PDF(&S)…"))
         self.print_button.clicked.connect(self.print_pdf)
-        self.save_button.clicked.connect(self.save_pdf)
+        # Not save_pdf itself: clicked(bool) would hand it False as the path.
+        self.save_button.clicked.connect(lambda: self.save_pdf())
         for button in (self.print_button, self.save_button):
             button.setEnabled(False)
         if QPdfView is not None:

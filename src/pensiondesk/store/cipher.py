@@ -193,20 +193,22 @@ def connect(
     timeout: float = 5.0,
     key: bytes | None = None,
     use_key: bool = True,
+    check_same_thread: bool = True,
 ) -> Any:
     """A DBAPI connection to ``path``: ``sqlite3`` for a plain file, ``sqlcipher3`` keyed for an encrypted one.
 
     ``key`` forces an encrypted connection with that key (for a new file, e.g. a backup being written);
     otherwise the key comes from :func:`needed_key`. ``read_only`` opens with ``mode=ro`` (never creates the file).
-    ``use_key=False`` skips key lookup (a file that must be treated as plain).
+    ``use_key=False`` skips key lookup (a file that must be treated as plain). ``check_same_thread=False`` lets a
+    connection pool hand the connection to another thread (the driver's own check refuses that).
     """
     path = Path(path).expanduser().absolute()
     if key is None and use_key:
         key = needed_key(path)
     target: str = f"{path.as_uri()}?mode=ro" if read_only else str(path)
     if key is None:
-        return sqlite3.connect(target, uri=read_only, timeout=timeout)
-    connection = sqlcipher.connect(target, uri=read_only, timeout=timeout)
+        return sqlite3.connect(target, uri=read_only, timeout=timeout, check_same_thread=check_same_thread)
+    connection = sqlcipher.connect(target, uri=read_only, timeout=timeout, check_same_thread=check_same_thread)
     try:
         connection.execute(key_pragma(key))
     except BaseException:

@@ -108,7 +108,9 @@ def create_sqlite_engine(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOU
 
     An encrypted file (see ``store.cipher``) is opened through ``sqlcipher3`` with its unlocked key: ``PRAGMA key``
     runs first on every new connection (the ``creator``), before the pragmas above. SQLAlchemy is given
-    ``sqlcipher3`` as the DBAPI module so that its errors are recognised and wrapped like ``sqlite3``'s.
+    ``sqlcipher3`` as the DBAPI module so that its errors are recognised and wrapped like ``sqlite3``'s. Like the
+    plain file's (SQLAlchemy does this itself for a file URL), its connections may be used by another thread than
+    the one that opened them: the pool hands them to worker threads (roster import, sync).
     """
     absolute = Path(path).expanduser().absolute()
     key = cipher.needed_key(absolute)
@@ -120,7 +122,7 @@ def create_sqlite_engine(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOU
         engine = create_engine(
             URL.create("sqlite", database=str(absolute)),
             module=cipher.sqlcipher,
-            creator=lambda: cipher.connect(absolute, key=key, timeout=busy_timeout_ms / 1000),
+            creator=lambda: cipher.connect(absolute, key=key, timeout=busy_timeout_ms / 1000, check_same_thread=False),
         )
 
     def on_connect(dbapi_connection: sqlite3.Connection, _connection_record: object) -> None:
