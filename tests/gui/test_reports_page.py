@@ -77,3 +77,24 @@ def test_export_and_print(page: ReportsPage, tmp_path: Path) -> None:
     assert wb.sheetnames[0] == "进度汇总" and "催缴名单" in wb.sheetnames
     assert page.print_report()
     assert page.preview.preview.page_count() >= 2
+
+
+def test_the_export_button_asks_where_and_writes_the_file(
+    page: ReportsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """导出Excel… clicked as a person does: it asks where (the file dialog) and writes there. Connected directly,
+    clicked(bool) handed False to export_xlsx as the path, and the click wrote nothing."""
+    from pensiondesk.gui import reports_page
+
+    asked: list[str] = []
+
+    def save_as(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return str(tmp_path / "from-the-button"), ""
+
+    monkeypatch.setattr(reports_page.QFileDialog, "getSaveFileName", staticmethod(save_as))
+    page.export_button.click()
+    assert asked and asked[0].endswith(".xlsx")
+    written = tmp_path / "from-the-button.xlsx"
+    assert written.is_file()
+    assert load_workbook(written).sheetnames[0] == "进度汇总"

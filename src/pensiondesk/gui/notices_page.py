@@ -150,7 +150,7 @@ class NoticesPage(QWidget):
         self.objections = make_table(self.objections_model, name="objectionList")
         self.objection_button = QPushButton(self.tr("登记异议…"))
         self.resolve_button = QPushButton(self.tr("登记处理结果…"))
-        self.objection_button.clicked.connect(self.raise_objection)
+        self.objection_button.clicked.connect(lambda: self.raise_objection())  # not clicked(bool) as the date
         self.resolve_button.clicked.connect(lambda: self.resolve())  # clicked(bool) would pass False as the text
         objection_buttons = QHBoxLayout()
         objection_buttons.addWidget(QLabel(self.tr("公示期间的异议：")))

@@ -154,7 +154,7 @@ class ReportsPage(QWidget):
         self.export_button = QPushButton(self.tr("导出Excel(&E)…"))
         self.print_button = QPushButton(self.tr("打印报告(&P)…"))
         self.compute_button.clicked.connect(self.compute)
-        self.export_button.clicked.connect(self.export_xlsx)
+        self.export_button.clicked.connect(lambda: self.export_xlsx())  # clicked(bool) would pass False as the path
         self.print_button.clicked.connect(self.print_report)
 
         headers = ["村民小组"]
