@@ -244,3 +244,43 @@ def test_auto_sync_is_remembered_and_not_run_when_not_enrolled(
         assert s.get(SyncState, 1) is None
     page.shutdown()
     again.shutdown()
+
+
+def test_sync_now_on_an_encrypted_database(
+    qtbot: QtBot,
+    server: CountyServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """After the setup wizard every village database is encrypted: 立即同步 runs on a worker thread, and SQLCipher's
+    connections must be usable there (they refused the pool's other threads, as the roster import found)."""
+    from tests.sync.conftest import make_laptop
+
+    from pensiondesk.services import accounts
+    from pensiondesk.store import cipher
+
+    village = server.add_village()
+    path = tmp_path / "encrypted.sqlite"
+    make_laptop(path, village_code=village, persons=10).close()
+    accounts.setup_first_user(path, "wang", "王红", "hongqi-2027")
+    try:
+        assert cipher.is_encrypted_file(path)
+        db = open_database(path)
+        try:
+            page = _page(qtbot, db)
+            dialog = page.open_enrol_dialog()
+            dialog.server_edit.setText(server.url)
+            dialog.code_edit.setText(server.enrol_code(village))
+            dialog.name_edit.setText("红旗村-笔记本1")
+            qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: page.overview.enrolled, timeout=SYNC_TIMEOUT_MS)
+            waiting = len(expected_records(db))
+            _sync(qtbot, page)
+            assert page.message_label.text().startswith("同步完成"), page.message_label.text()
+            assert outbox_states(db) == {"accepted": waiting}
+            assert server.records(village) == expected_records(db)
+            page.shutdown()
+        finally:
+            db.close()
+    finally:
+        accounts.set_current_actor(None)
+        cipher.forget_keys()
