@@ -170,9 +170,12 @@ def cmd_db_info(args: argparse.Namespace) -> int:
         "village": "村",
         "persons": "人数",
         "journal_mode": "日志模式",
+        "status": "版本状态",
     }
+    states = {"current": "最新", "behind": "需要升级（打开程序或运行 db upgrade 时先备份再升级）"}
     for key, value in database_info(path).items():
-        print(f"{labels.get(key, key)}：{value}")
+        shown = states.get(value, value) if key == "status" and isinstance(value, str) else value
+        print(f"{labels.get(key, key)}：{shown}")
     return EXIT_OK
 
 

@@ -81,6 +81,7 @@ def test_demo_then_info_then_upgrade(tmp_path: Path) -> None:
     info = run_cli("--db", str(db), "db", "info", home=tmp_path)
     assert info.returncode == 0, info.stderr
     assert "人数：300" in info.stdout
+    assert "版本状态：最新" in info.stdout and "current" not in info.stdout
     assert "红旗村" in info.stdout
 
     upgraded = run_cli("--db", str(db), "db", "upgrade", home=tmp_path)
