@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from tests.sync.conftest import CountyServer, server  # noqa: F401  (fixture)
 
 from pensiondesk.gui import setup_wizard as wizard_module
+from pensiondesk.gui.qt import QWizard
 from pensiondesk.gui.setup_wizard import (
     PAGE_ENROL,
     PAGE_FINISH,
@@ -167,6 +168,9 @@ def test_offline_setup_end_to_end(qtbot: QtBot, fresh_db: Database, _isolated_ho
     summary = wizard.finish_page.summary_label.text()
     assert "红旗村（411099101201）" in summary and "王芳（wangfang），管理员" in summary
     assert "恢复密钥：已确认放入保险柜" in summary and "还没有登记" in summary
+    # The last page offers 完成 only: 以后再设置 (the cancel button) is not shown once everything is set.
+    assert wizard.button(QWizard.WizardButton.FinishButton).isVisible()
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
     wizard.accept()
     with wizard.database.session() as session:
         assert first_run.setup_state(session) == "done"

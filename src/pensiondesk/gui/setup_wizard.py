@@ -139,6 +139,7 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)  # 以后再设置 makes no sense there
         font = QFont(QApplication.font())
         font.setPointSizeF(font.pointSizeF() * 1.1)  # large clear text: the wizard is read by someone new to it
         self.setFont(font)
