@@ -2867,6 +2867,14 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <translation>Show the selected person&apos;s household (Ctrl+H)</translation>
     </message>
     <message>
+        <source>参保登记</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>为选中的未参保人员录入参保登记（Ctrl+G）</source>
+        <translation>Enter the registration of the selected person who is not enrolled (Ctrl+G)</translation>
+    </message>
+    <message>
         <source>导入花名册…</source>
         <translation>Import roster…</translation>
     </message>
@@ -2905,6 +2913,10 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <message>
         <source>请先在列表中选中一个人。</source>
         <translation>Select a person in the list first.</translation>
+    </message>
+    <message>
+        <source>已录入%s的参保登记，请另一位工作人员在“审核”中初审</source>
+        <translation>Registration of %s entered; another staff member must check it under “Review”</translation>
     </message>
     <message>
         <source>还没有设置本村，不能导出花名册；请先在设置中选择本村</source>
@@ -3609,6 +3621,73 @@ Once submitted, the village cannot change or withdraw them until the township an
     </message>
 </context>
 <context>
+    <name>RegistrationDialog</name>
+    <message>
+        <source>参保登记 — %s</source>
+        <translation>Registration — %s</translation>
+    </message>
+    <message>
+        <source>姓名：</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>公民身份号码：</source>
+        <translation>ID number:</translation>
+    </message>
+    <message>
+        <source>年龄：</source>
+        <translation>Age:</translation>
+    </message>
+    <message>
+        <source>登记日期(&amp;D)：</source>
+        <translation>Registration &amp;date:</translation>
+    </message>
+    <message>
+        <source>参保身份(&amp;C)：</source>
+        <translation>&amp;Category:</translation>
+    </message>
+    <message>
+        <source>缴费档次(&amp;T)：</source>
+        <translation>Contribution &amp;tier:</translation>
+    </message>
+    <message>
+        <source>登记后由另一位工作人员在“审核”中初审，初审通过后上报；县里审核通过后才算参保。</source>
+        <translation>After entry, another staff member checks it under “Review”; once checked it is submitted. The person is enrolled only when the county approves.</translation>
+    </message>
+    <message>
+        <source>登记(&amp;S)</source>
+        <translation>Regi&amp;ster</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>%d 周岁（%s 出生）</source>
+        <translation>%d years (born %s)</translation>
+    </message>
+    <message>
+        <source>普通</source>
+        <translation>ordinary</translation>
+    </message>
+    <message>
+        <source>%s（自动）</source>
+        <translation>%s (automatic)</translation>
+    </message>
+    <message>
+        <source>%s（未登记该身份）</source>
+        <translation>%s (not recorded for this person)</translation>
+    </message>
+    <message>
+        <source>暂不选择</source>
+        <translation>Not chosen yet</translation>
+    </message>
+    <message>
+        <source>%s 元</source>
+        <translation>%s yuan</translation>
+    </message>
+</context>
+<context>
     <name>ReportsPage</name>
     <message>
         <source>未参保名单</source>
@@ -3852,7 +3931,7 @@ Once submitted, the village cannot change or withdraw them until the township an
     </message>
     <message>
         <source>普通</source>
-        <translation>Ordinary</translation>
+        <translation>ordinary</translation>
     </message>
     <message>
         <source>%s（本人录入）</source>

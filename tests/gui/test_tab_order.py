@@ -202,6 +202,27 @@ def test_key_field_dialog_order(qtbot: QtBot, village_db: VillageDb) -> None:
     assert clashing_mnemonics(dialog) == {}
 
 
+def test_registration_dialog_order(qtbot: QtBot, village_db: VillageDb) -> None:
+    from pensiondesk.gui.qt import QDialog
+    from pensiondesk.gui.registration_dialog import RegistrationDialog
+
+    with village_db.session_factory() as session:
+        person_id = session.scalars(select(Person.id).order_by(Person.id)).first()
+    assert person_id is not None
+    dialog = _shown(qtbot, RegistrationDialog(village_db.session_factory, person_id))
+    assert isinstance(dialog, RegistrationDialog)
+    assert QApplication.focusWidget() is dialog.date_edit  # the dialog opens in its first field
+    walked = tab_walk(dialog.date_edit, 6)
+    assert walked == ["登记日期", "参保身份", "缴费档次", "登记", "取消", "登记日期"]
+    assert clashing_mnemonics(dialog) == {}
+    assert unlabelled_inputs(dialog) == []
+    assert reading_order_breaks(dialog) == []
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    qtbot.keyClick(focused, Qt.Key.Key_Escape)  # Esc cancels
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+
 def test_manual_viewer_order(qtbot: QtBot) -> None:
     path = manual_path()
     assert path is not None
@@ -226,7 +247,7 @@ def test_manual_viewer_order(qtbot: QtBot) -> None:
 
 def test_person_page_filters_then_actions_then_list(window: MainWindow) -> None:
     page = window.person_page
-    walked = tab_walk(page.search_box, 13)
+    walked = tab_walk(page.search_box, 14)
     assert walked == [
         "查找：姓名、身份证号或拼音首字母",
         "村民小组",
@@ -237,6 +258,7 @@ def test_person_page_filters_then_actions_then_list(window: MainWindow) -> None:
         "新增人员（Ctrl+N）",
         "修改（回车）",
         "家庭（Ctrl+H）",
+        "参保登记（Ctrl+G）",
         "导入花名册…（Ctrl+I）",
         "导出花名册…（Ctrl+E）",
         "审核（Ctrl+R）",

@@ -22,7 +22,9 @@ from pensiondesk.services.recording import Actor, verify_audit_chain
 from pensiondesk.services.registration import (
     COUNTY,
     apply_county_answer,
+    checked_registrations,
     register,
+    registration_options,
     returned_registrations,
     review_queue,
     submit,
@@ -270,6 +272,39 @@ def test_submit_is_all_or_nothing(db: Database, village_id: str, adult: str) -> 
     with db.session() as s:
         (done,) = submit(s, WANG, [ready])
         assert done.review_state is ReviewState.SUBMITTED and done.submitted_at is not None
+
+
+def test_checked_registrations_are_those_waiting_to_be_submitted(db: Database, village_id: str, adult: str) -> None:
+    other = person(db, village_id, "李梅", date(1982, 2, 2), seq=22)
+    ready = entered(db, adult)
+    entered(db, other)  # not checked yet: not listed
+    with db.session() as s:
+        assert checked_registrations(s) == []
+        village_check(s, LI, ready)
+    with db.session() as s:
+        (item,) = checked_registrations(s, village_id=village_id)
+        assert (item.registration_id, item.name, item.checked_by) == (ready, "张三", "li")
+        assert item.review_state is ReviewState.VILLAGE_CHECKED
+        assert checked_registrations(s, village_id="elsewhere") == []
+        submit(s, WANG, [ready])
+    with db.session() as s:
+        assert checked_registrations(s) == []
+
+
+def test_registration_options_say_who_and_what_may_be_chosen(db: Database, adult: str) -> None:
+    before = counts(db)
+    with db.session() as s:
+        add_category(s, WANG, adult, "061", "低保证-8", date(2025, 1, 1))
+    with db.session() as s:
+        options = registration_options(s, adult, registered_on=date(2026, 3, 1))
+    assert (options.name, options.age, options.status) == ("张三", 45, PersonStatus.NOT_ENROLLED)
+    assert options.default_category == "061"  # what register() would use with no category given
+    held = {c.code for c in options.categories if c.held}
+    assert held == {"061"} and "011" in {c.code for c in options.categories}
+    assert options.tiers[None][0] == 100_00 and set(options.tiers) >= {None, "011", "061"}
+    assert counts(db)[0] == before[0]  # nothing registered
+    with pytest.raises(ServiceError), db.session() as s:
+        registration_options(s, "no-such-person", registered_on=date(2026, 3, 1))
 
 
 # --- the county's answer ---

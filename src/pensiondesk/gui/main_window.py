@@ -99,7 +99,7 @@ class PersonPage(QWidget):
     """人员/登记: find a person by name, pinyin initials or ID number, in the whole village list.
 
     Above the list, the filters (:class:`~pensiondesk.gui.person_tools.FilterBar`) and the actions
-    (:class:`~pensiondesk.gui.person_tools.PersonActions`: 新增人员, 修改, 家庭, 导入/导出花名册, 审核).
+    (:class:`~pensiondesk.gui.person_tools.PersonActions`: 新增人员, 修改, 家庭, 参保登记, 导入/导出花名册, 审核).
     """
 
     def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None) -> None:
@@ -327,8 +327,6 @@ class _PageSpec:
     build: Callable[[], QWidget] | None = None  # a working page; None: a placeholder saying what will be there
 
 
-
-
 class _DailyBackup(QThread):
     """Today's automatic backup (自动备份), made off the GUI thread once the window is open."""
 
@@ -422,6 +420,7 @@ class MainWindow(QMainWindow):
         self._page_actions: list[QAction] = []
         self._build_menus(titles)
         self._build_status_bar(place)
+        self.person_page.person_actions.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.show_page(0)
         self.resize(1280, 800)
 
@@ -467,9 +466,7 @@ class MainWindow(QMainWindow):
         return [
             _PageSpec(
                 self.tr("缴费/票据"),
-                self.tr(
-                    "这里将用于登记参保人员的年度缴费，开具、作废村级收款票据，并按日进行票款结报（日结）。"
-                ),
+                self.tr("这里将用于登记参保人员的年度缴费，开具、作废村级收款票据，并按日进行票款结报（日结）。"),
                 self.tr("缴费与票据功能将在后续版本提供，目前尚不能使用。"),
                 build=self._build_money_page,
             ),
@@ -574,6 +571,7 @@ class MainWindow(QMainWindow):
         for source, keys in (
             (actions.new_action, "Ctrl+N"),
             (actions.household_action, "Ctrl+H"),
+            (actions.register_action, "Ctrl+G"),
             (actions.review_action, "Ctrl+R"),
             (None, ""),
             (actions.import_action, "Ctrl+I"),

@@ -5,8 +5,9 @@
 :class:`~pensiondesk.services.roster.PersonFilter` the list is loaded with.
 
 :class:`PersonActions` holds what the coordinator does from the list — 新增人员 (Ctrl+N), 修改 (Enter or a
-double-click), 家庭 (Ctrl+H), 导入花名册… (Ctrl+I), 导出花名册… (Ctrl+E), 审核 (Ctrl+R) — opening the form, the
-household view, the import wizard and the review window, and re-reading the list after each change.
+double-click), 家庭 (Ctrl+H), 参保登记 (Ctrl+G), 导入花名册… (Ctrl+I), 导出花名册… (Ctrl+E), 审核 (Ctrl+R) — opening
+the form, the household view, the registration form, the import wizard and the review window, and re-reading the
+list after each change.
 """
 
 from __future__ import annotations
@@ -187,7 +188,12 @@ class FilterBar(QWidget):
 
 
 class PersonActions(QObject):
-    """The buttons and shortcuts of the person page, and what they do."""
+    """The buttons and shortcuts of the person page, and what they do.
+
+    :attr:`message` carries a sentence for the window's status line after an action that succeeded.
+    """
+
+    message = Signal(str)
 
     def __init__(self, page: PersonListPage, widget: QWidget, session_factory: SessionFactory) -> None:
         super().__init__(widget)
@@ -214,6 +220,12 @@ class PersonActions(QObject):
         )
         self.household_action = action(
             self.tr("家庭"), self.tr("查看选中人员的家庭成员（Ctrl+H）"), Qt.Key.Key_H, self.show_household
+        )
+        self.register_action = action(
+            self.tr("参保登记"),
+            self.tr("为选中的未参保人员录入参保登记（Ctrl+G）"),
+            Qt.Key.Key_G,
+            self.register_selected,
         )
         self.import_action = action(
             self.tr("导入花名册…"), self.tr("从 Excel 花名册批量登记（Ctrl+I）"), Qt.Key.Key_I, self.import_roster
@@ -249,6 +261,7 @@ class PersonActions(QObject):
             (self.new_action, "newPersonButton", "Ctrl+N"),
             (self.edit_action, "editPersonButton", self.tr("回车")),
             (self.household_action, "householdButton", "Ctrl+H"),
+            (self.register_action, "registrationButton", "Ctrl+G"),
             (self.import_action, "importButton", "Ctrl+I"),
             (self.export_action, "exportButton", "Ctrl+E"),
             (self.review_action, "reviewButton", "Ctrl+R"),
@@ -338,6 +351,30 @@ class PersonActions(QObject):
         dialog.exec()
         if dialog.changed:
             self.select_person(person_id)
+
+    def register_selected(self) -> bool:
+        """参保登记 (Ctrl+G): enter the selected person's registration; True when one was entered."""
+        person_id = self._need_selection()
+        if person_id is None:
+            return False
+        from pensiondesk.gui.registration_dialog import RegistrationDialog
+
+        try:
+            dialog = RegistrationDialog(self._session_factory, person_id, self._widget)
+        except ServiceError as error:
+            show_error(self._widget, error.user_message)
+            self._page.refresh()
+            return False
+        except StoreError as error:
+            show_store_error(self._widget, error)
+            return False
+        self.last_dialog = dialog
+        dialog.exec()
+        if dialog.registration_id is None:
+            return False
+        self.select_person(person_id)
+        self.message.emit(self.tr("已录入%s的参保登记，请另一位工作人员在“审核”中初审") % dialog.options.name)
+        return True
 
     def import_roster(self) -> None:
         """导入花名册… (Ctrl+I)."""

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from pensiondesk.domain.codes import PersonStatus, ReviewState, UserRole
 from pensiondesk.domain.eligibility import Eligibility, EligibilityKind, ResidentFacts, classify
 from pensiondesk.domain.money import InvalidAmount, format_yuan, parse_yuan
+from pensiondesk.domain.pension import age_on
 from pensiondesk.domain.policy import PolicyLookupError, PolicyPack
 from pensiondesk.services.people import policy_pack_in_force
 from pensiondesk.services.people_types import Problem, ServiceError
@@ -48,9 +49,13 @@ from pensiondesk.store.models import Person, PersonCategory, Registration, Villa
 
 __all__ = [
     "COUNTY",
+    "CategoryOption",
     "RegistrationItem",
+    "RegistrationOptions",
     "apply_county_answer",
+    "checked_registrations",
     "register",
+    "registration_options",
     "returned_registrations",
     "review_queue",
     "submit",
@@ -134,6 +139,70 @@ def _default_category(codes: Sequence[str], pack: PolicyPack) -> str | None:
     return max(hardship, key=lambda c: (c.government_paid, c.code)).code
 
 
+def _allowed_tiers(pack: PolicyPack, held: Sequence[str], code: str | None) -> tuple[int, ...]:
+    """The tiers (fen) a person holding ``held`` may choose when registered as ``code`` (None: 普通)."""
+    codes = set(held) | ({code} if code else set())
+    try:
+        return pack.tiers_for(codes)
+    except PolicyLookupError:
+        return pack.tiers_for(())
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryOption:
+    """A 参保身份 the registration form offers: code, name, and whether the person holds it (hardship needs it)."""
+
+    code: str
+    name: str
+    hardship: bool
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationOptions:
+    """What the 参保登记 form shows and offers for one person on one registration date.
+
+    ``default_category`` is what :func:`register` uses when no category is given (``None``: 普通);
+    ``tiers`` maps each choice of category (``None`` for the default) to the tiers in fen the person may choose.
+    """
+
+    person_id: str
+    name: str
+    id_number: str
+    birth_date: date
+    age: int
+    status: PersonStatus
+    categories: tuple[CategoryOption, ...]
+    default_category: str | None
+    tiers: dict[str | None, tuple[int, ...]]
+
+
+def registration_options(session: Session, person_id: str, *, registered_on: date) -> RegistrationOptions:
+    """The person and the choices of the 参保登记 form on ``registered_on`` (read only; refusals come from
+    :func:`register`)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise ServiceError("找不到这个人员，可能已被删除；请刷新列表后重试")
+    pack = policy_pack_in_force(session, registered_on)
+    held = _categories_on(session, person.id, registered_on)
+    default = _default_category(held, pack)
+    categories = tuple(CategoryOption(c.code, c.name, c.hardship, c.code in held) for c in pack.identity_categories)
+    tiers: dict[str | None, tuple[int, ...]] = {None: _allowed_tiers(pack, held, default)}
+    for category in categories:
+        tiers[category.code] = _allowed_tiers(pack, held, category.code)
+    return RegistrationOptions(
+        person_id=person.id,
+        name=person.name,
+        id_number=person.id_number,
+        birth_date=person.birth_date,
+        age=age_on(person.birth_date, registered_on) if registered_on >= person.birth_date else 0,
+        status=person.status,
+        categories=categories,
+        default_category=default,
+        tiers=tiers,
+    )
+
+
 def register(
     session: Session,
     actor: Actor,
@@ -211,11 +280,7 @@ def register(
         except InvalidAmount as error:
             problems.append(Problem("tier_yuan", f"缴费档次：{error.message}"))
         else:
-            codes = set(held) | ({code} if code else set())
-            try:
-                allowed = pack.tiers_for(codes)
-            except PolicyLookupError:
-                allowed = pack.tiers_for(())
+            allowed = _allowed_tiers(pack, held, code)
             if tier_fen not in allowed:
                 shown = "、".join(format_yuan(t, grouping=False).removesuffix(".00") for t in allowed)
                 problems.append(
@@ -521,6 +586,14 @@ def review_queue(session: Session, actor: Actor, *, village_id: str | None = Non
         Registration.review_state == ReviewState.ENTERED,
         (Registration.entered_by.is_(None)) | (Registration.entered_by != actor.username),
     )
+    if village_id is not None:
+        query = query.where(Person.village_id == village_id)
+    return [_item(row) for row in session.execute(query.order_by(Registration.registered_on, Person.name))]
+
+
+def checked_registrations(session: Session, *, village_id: str | None = None) -> list[RegistrationItem]:
+    """待上报: registrations that passed 村级初审 and have not been submitted yet, oldest first."""
+    query = _items_query().where(Registration.review_state == ReviewState.VILLAGE_CHECKED)
     if village_id is not None:
         query = query.where(Person.village_id == village_id)
     return [_item(row) for row in session.execute(query.order_by(Registration.registered_on, Person.name))]

@@ -1,0 +1,234 @@
+"""参保登记 (录入): the small form that enters a resident's registration, opened from the person list (Ctrl+G).
+
+It shows who is being registered (name, 公民身份号码 as the person form shows it, age on the registration date) and
+asks for 登记日期 (today by default, never later), 参保身份 (left on 自动, the service picks the hardship category
+the person holds that counts, else 普通) and 缴费档次 (only the tiers the person may choose; 暂不选择 allowed).
+登记 calls :func:`pensiondesk.services.registration.register` in one transaction; a refusal is shown inside the
+dialog in the service's words and nothing is written. The registration is then 已录入 and waits for 初审 by another
+person on 审核 (domain.md §14).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from pensiondesk.gui.errors import show_store_error
+from pensiondesk.gui.person_form import ProblemLabel, current_actor
+from pensiondesk.gui.person_model import SessionFactory
+from pensiondesk.gui.qt import (
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from pensiondesk.services import registration
+from pensiondesk.services.contributions import tier_text
+from pensiondesk.services.people_types import Problem, ServiceError
+from pensiondesk.services.recording import Actor
+from pensiondesk.services.registration import RegistrationOptions
+from pensiondesk.store.errors import StoreError
+
+__all__ = ["RegistrationDialog"]
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class RegistrationDialog(QDialog):
+    """参保登记 for one person; after 登记, :attr:`registration_id` holds the new registration's id.
+
+    Raises :class:`ServiceError` when the person no longer exists (the caller says so and refreshes the list).
+    """
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        person_id: str,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        actor: Callable[[], Actor] = current_actor,
+    ) -> None:
+        super().__init__(parent)
+        self._session_factory = session_factory
+        self._person_id = person_id
+        self._today = today or date.today()
+        self._actor = actor
+        self.registration_id: str | None = None
+        self.options = self._read(self._today)
+        self.setWindowTitle(self.tr("参保登记 — %s") % self.options.name)
+        self.setModal(True)
+
+        self.name_label = QLabel()
+        self.name_label.setObjectName("registrationName")
+        self.id_label = QLabel()
+        self.id_label.setObjectName("registrationIdNumber")
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.age_label = QLabel()
+        self.age_label.setObjectName("registrationAge")
+
+        self.date_edit = QDateEdit(_qdate(self._today))
+        self.date_edit.setObjectName("registeredOn")
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMaximumDate(_qdate(self._today))
+        self.category_combo = QComboBox()
+        self.category_combo.setObjectName("registrationCategory")
+        self.tier_combo = QComboBox()
+        self.tier_combo.setObjectName("registrationTier")
+        self.problem_label = ProblemLabel()
+        self.problem_label.setObjectName("registrationProblems")
+
+        form = QFormLayout()
+        form.addRow(self.tr("姓名："), self.name_label)
+        form.addRow(self.tr("公民身份号码："), self.id_label)
+        form.addRow(self.tr("年龄："), self.age_label)
+        for title, widget in (
+            (self.tr("登记日期(&D)："), self.date_edit),
+            (self.tr("参保身份(&C)："), self.category_combo),
+            (self.tr("缴费档次(&T)："), self.tier_combo),
+        ):
+            label = QLabel(title)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        note = QLabel(self.tr("登记后由另一位工作人员在“审核”中初审，初审通过后上报；县里审核通过后才算参保。"))
+        note.setWordWrap(True)
+
+        self.ok_button = QPushButton(self.tr("登记(&S)"))
+        self.ok_button.setObjectName("registerButton")
+        self.ok_button.setDefault(True)
+        self.ok_button.clicked.connect(lambda _checked=False: self.submit())
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok_button)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.problem_label)
+        layout.addLayout(buttons)
+
+        self._show_options()
+        self.date_edit.dateChanged.connect(lambda _day: self._date_changed())
+        self.category_combo.currentIndexChanged.connect(lambda _index: self._fill_tiers())
+        self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.resize(480, 0)
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def _read(self, day: date) -> RegistrationOptions:
+        with self._session_factory() as session:
+            return registration.registration_options(session, self._person_id, registered_on=day)
+
+    @property
+    def registered_on(self) -> date:
+        day = self.date_edit.date()
+        return date(day.year(), day.month(), day.day())
+
+    def _date_changed(self) -> None:
+        """Another date may fall under another policy pack, and the age changes: read the choices again."""
+        try:
+            self.options = self._read(self.registered_on)
+        except ServiceError as error:
+            self.problem_label.show_problems(error.problems)
+            return
+        except StoreError as error:
+            show_store_error(self, error)
+            return
+        self._show_options()
+
+    def _show_options(self) -> None:
+        options = self.options
+        self.name_label.setText(options.name)
+        self.id_label.setText(options.id_number)
+        self.age_label.setText(self.tr("%d 周岁（%s 出生）") % (options.age, options.birth_date.isoformat()))
+        chosen = self.category_combo.currentData() if self.category_combo.count() else None
+        names = {c.code: c.name for c in options.categories}
+        default_name = names.get(options.default_category or "", self.tr("普通"))
+        self.category_combo.blockSignals(True)
+        self.category_combo.clear()
+        self.category_combo.addItem(self.tr("%s（自动）") % default_name, None)
+        for category in options.categories:
+            text = f"{category.code} {category.name}"
+            if category.hardship and not category.held:
+                text = self.tr("%s（未登记该身份）") % text
+            self.category_combo.addItem(text, category.code)
+        self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(chosen)) if chosen else 0)
+        self.category_combo.blockSignals(False)
+        self._fill_tiers()
+
+    def _fill_tiers(self) -> None:
+        """The tiers the person may choose as the chosen 参保身份, keeping the chosen tier when still allowed."""
+        chosen = self.tier_combo.currentData()
+        allowed = self.options.tiers.get(self.category_combo.currentData(), self.options.tiers[None])
+        self.tier_combo.clear()
+        self.tier_combo.addItem(self.tr("暂不选择"), None)
+        for fen in allowed:
+            self.tier_combo.addItem(self.tr("%s 元") % tier_text(fen), fen)
+        self.tier_combo.setCurrentIndex(max(0, self.tier_combo.findData(chosen)) if chosen is not None else 0)
+
+    # --- choosing (for the keyboard and for tests) ----------------------------------------------------------
+
+    def choose_tier(self, fen: int | None) -> bool:
+        """Choose the tier of ``fen`` yuan-cents (``None``: 暂不选择); False when it is not offered."""
+        index = self.tier_combo.findData(fen)
+        if index < 0:
+            return False
+        self.tier_combo.setCurrentIndex(index)
+        return True
+
+    def choose_category(self, code: str | None) -> bool:
+        """Choose 参保身份 ``code`` (``None``: 自动); False when it is not offered."""
+        index = self.category_combo.findData(code)
+        if index < 0:
+            return False
+        self.category_combo.setCurrentIndex(index)
+        return True
+
+    # --- 登记 -----------------------------------------------------------------------------------------------
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What the last refusal said (empty after success or before 登记)."""
+        return list(self.problem_label.problems)
+
+    def submit(self) -> bool:
+        """登记: enter the registration; a refusal stays in the dialog, which stays open."""
+        fen = self.tier_combo.currentData()
+        tier_yuan = None if fen is None else tier_text(int(fen))
+        try:
+            with self._session_factory() as session:
+                entered = registration.register(
+                    session,
+                    self._actor(),
+                    self._person_id,
+                    registered_on=self.registered_on,
+                    category_code=self.category_combo.currentData(),
+                    tier_yuan=tier_yuan,
+                )
+                self.registration_id = entered.id
+        except ServiceError as error:
+            self.registration_id = None
+            self.problem_label.show_problems(error.problems)
+            return False
+        except StoreError as error:
+            self.registration_id = None
+            show_store_error(self, error)
+            return False
+        self.problem_label.show_problems([])
+        self.accept()
+        return True

@@ -1,0 +1,174 @@
+"""参保登记 and 上报 on screen: the registration dialog (Ctrl+G on the person list) and the review page's 上报 tab.
+
+Every test runs on a real SQLite file made by ``store.db.open_database`` and filled with
+``services.demo.create_demo_village``; what the screens did is read back from the database (registration, audit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from pensiondesk.domain.codes import PersonStatus, ReviewState, UserRole
+from pensiondesk.domain.pension import age_on
+from pensiondesk.gui.main_window import MainWindow
+from pensiondesk.gui.qt import QApplication, QDialog, Qt, QTimer
+from pensiondesk.gui.registration_dialog import RegistrationDialog
+from pensiondesk.services import accounts
+from pensiondesk.services.demo import create_demo_village
+from pensiondesk.services.recording import Actor
+from pensiondesk.store.db import Database, open_database
+from pensiondesk.store.models import AuditEntry, OutboxEntry, Person, Registration
+
+pytestmark = pytest.mark.gui
+
+ALICE = Actor("alice", UserRole.COORDINATOR, "爱丽丝")  # enters
+BOB = Actor("bob", UserRole.REVIEWER, "鲍伯")  # reviews
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "village.db")
+    with database.session() as session:
+        create_demo_village(session, persons=300, seed=3)
+    yield database
+    database.close()
+    accounts.set_current_actor(None)
+
+
+def counts(db: Database) -> tuple[int, int, int]:
+    with db.session() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Registration)) or 0,
+            session.scalar(select(func.count()).select_from(AuditEntry)) or 0,
+            session.scalar(select(func.count()).select_from(OutboxEntry)) or 0,
+        )
+
+
+def may_enrol(db: Database, n: int = 1) -> list[Person]:
+    """``n`` residents of 20–50 who are 未参保, local and excluded by nothing, with no registration."""
+    today = date.today()
+    with db.session() as session:
+        registered = select(Registration.person_id)
+        found = session.scalars(
+            select(Person)
+            .where(
+                Person.status == PersonStatus.NOT_ENROLLED,
+                Person.local_hukou.is_(True),
+                Person.is_student.is_(False),
+                Person.has_employee_pension.is_(False),
+                Person.has_other_state_pension.is_(False),
+                Person.is_public_staff.is_(False),
+                Person.birth_date.between(today - timedelta(days=50 * 365), today - timedelta(days=20 * 365)),
+                Person.id.not_in(registered),
+            )
+            .order_by(Person.id_number)
+            .limit(n)
+        ).all()
+        for person in found:
+            session.expunge(person)
+    assert len(found) == n, "the demo village has too few residents who may enrol"
+    return list(found)
+
+
+def dialog_for(qtbot: QtBot, db: Database, person_id: str, actor: Actor = ALICE) -> RegistrationDialog:
+    dialog = RegistrationDialog(db.session, person_id, actor=lambda: actor)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+# --- the registration dialog --------------------------------------------------------------------------------------
+
+
+def test_registering_through_the_dialog_enters_the_form(qtbot: QtBot, db: Database) -> None:
+    (person,) = may_enrol(db)
+    before = counts(db)
+    dialog = dialog_for(qtbot, db, person.id)
+    assert dialog.name_label.text() == person.name
+    assert dialog.id_label.text() == person.id_number
+    assert dialog.age_label.text().startswith(f"{age_on(person.birth_date, date.today())} 周岁")
+    assert dialog.date_edit.date().toString("yyyy-MM-dd") == date.today().isoformat()
+    assert dialog.date_edit.maximumDate() == dialog.date_edit.date()  # not after today
+    assert dialog.category_combo.currentData() is None and "自动" in dialog.category_combo.currentText()
+    assert dialog.tier_combo.currentText() == "暂不选择"
+    assert dialog.choose_tier(300_00)
+    assert dialog.tier_combo.currentText() == "300 元"
+
+    qtbot.keyClick(dialog.tier_combo, Qt.Key.Key_Return)  # Enter submits
+    assert dialog.result() == RegistrationDialog.DialogCode.Accepted
+    assert dialog.registration_id is not None
+    assert counts(db) == (before[0] + 1, before[1] + 1, before[2] + 1)
+    with db.session() as session:
+        stored = session.get(Registration, dialog.registration_id)
+        assert stored is not None
+        assert (stored.person_id, stored.review_state, stored.entered_by) == (person.id, ReviewState.ENTERED, "alice")
+        assert (stored.tier_fen, stored.registered_on, stored.category_code) == (300_00, date.today(), None)
+        audit = session.scalars(select(AuditEntry).where(AuditEntry.entity_id == stored.id)).one()
+        assert (audit.action, audit.user) == ("register", "alice")
+        again = session.get(Person, person.id)
+        assert again is not None and again.status is PersonStatus.NOT_ENROLLED  # until the county approves
+
+
+def test_a_refusal_is_shown_in_the_dialog_and_writes_nothing(qtbot: QtBot, db: Database) -> None:
+    with db.session() as session:
+        enrolled = session.scalars(
+            select(Person.id).where(Person.status == PersonStatus.CONTRIBUTING).order_by(Person.id_number)
+        ).first()
+        child = session.scalars(
+            select(Person.id)
+            .where(Person.birth_date > date.today() - timedelta(days=15 * 365))
+            .order_by(Person.id_number)
+        ).first()
+    assert enrolled is not None and child is not None
+    before = counts(db)
+    for person_id, message in ((enrolled, "已经参保"), (child, "未满16周岁")):
+        dialog = dialog_for(qtbot, db, person_id)
+        assert not dialog.submit()
+        assert dialog.isVisible()  # kept open, saying why
+        assert dialog.problem_label.isVisible() and message in dialog.problem_label.text()
+        assert dialog.registration_id is None
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc cancels
+        assert dialog.result() == RegistrationDialog.DialogCode.Rejected
+    assert counts(db) == before
+
+
+def test_ctrl_g_on_the_person_list_registers_and_says_so(qtbot: QtBot, db: Database) -> None:
+    (person,) = may_enrol(db)
+    accounts.set_current_actor(ALICE)
+    window = MainWindow(db.session, db.path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    actions = window.person_page.person_actions
+    assert actions.select_person(person.id)
+    assert actions.register_action.shortcut().toString() == "Ctrl+G"
+    assert any(entry.text().endswith("\tCtrl+G") for entry in window.person_menu_actions)
+    seen: list[str] = []
+
+    def fill_in() -> None:
+        dialog = actions.last_dialog
+        try:
+            assert isinstance(dialog, RegistrationDialog)
+            seen.append(dialog.name_label.text())
+            dialog.choose_tier(200_00)
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        finally:
+            for widget in QApplication.topLevelWidgets():  # never leave a modal open: the test would hang
+                if isinstance(widget, QDialog) and widget.isVisible():
+                    widget.reject()
+
+    QTimer.singleShot(0, fill_in)
+    qtbot.keyClick(window.person_page.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert seen == [person.name]
+    assert window.statusBar().currentMessage() == f"已录入{person.name}的参保登记，请另一位工作人员在“审核”中初审"
+    with db.session() as session:
+        stored = session.scalars(select(Registration).where(Registration.person_id == person.id)).one()
+        assert (stored.review_state, stored.entered_by, stored.tier_fen) == (ReviewState.ENTERED, "alice", 200_00)
