@@ -3479,7 +3479,7 @@ Once submitted, the village cannot change or withdraw them until the township an
     </message>
     <message>
         <source>上报 %d 人(&amp;Y)</source>
-        <translation>Submit %d (&amp;Y)</translation>
+        <translation>Submit %d people (&amp;Y)</translation>
     </message>
     <message>
         <source>登记审核结果</source>
@@ -3832,7 +3832,11 @@ Once submitted, the village cannot change or withdraw them until the township an
     <name>ReviewDialog</name>
     <message>
         <source>审核（村级初审）</source>
-        <translation>Review (village first review)</translation>
+        <translation type="vanished">Review (village first review)</translation>
+    </message>
+    <message>
+        <source>审核（村级初审、上报）</source>
+        <translation>Review (village first review, submission)</translation>
     </message>
     <message>
         <source>关闭</source>
@@ -3843,6 +3847,7 @@ Once submitted, the village cannot change or withdraw them until the township an
     <name>ReviewPage</name>
     <message>
         <source>%s 元</source>
+        <extracomment>Names a 上报 confirmation spells out before &quot;等&quot; (the count is always given in full).</extracomment>
         <translation>%s yuan</translation>
     </message>
     <message>
@@ -3894,6 +3899,22 @@ Once submitted, the village cannot change or withdraw them until the township an
         <translation>The reviewer can only approve or return a registration, not change it; the person who entered it cannot review it.</translation>
     </message>
     <message>
+        <source>初审人</source>
+        <translation>Checked by</translation>
+    </message>
+    <message>
+        <source>上报(&amp;U)…</source>
+        <translation>S&amp;ubmit…</translation>
+    </message>
+    <message>
+        <source>把选中的已初审登记上报乡镇和县社保机构（先确认）</source>
+        <translation>Submit the selected checked registrations to the township and county (asks first)</translation>
+    </message>
+    <message>
+        <source>这些登记已通过村级初审，还没有上报。默认全部选中；上报后村里不能再修改或撤回，要等县里审核。</source>
+        <translation>These registrations passed the village first review and have not been submitted. All are selected; once submitted the village cannot change or withdraw them until the county answers.</translation>
+    </message>
+    <message>
         <source>退回方</source>
         <translation>Returned by</translation>
     </message>
@@ -3910,6 +3931,10 @@ Once submitted, the village cannot change or withdraw them until the township an
         <translation>Awaiting review</translation>
     </message>
     <message>
+        <source>待上报</source>
+        <translation>To submit</translation>
+    </message>
+    <message>
         <source>退回的登记</source>
         <translation>Returned</translation>
     </message>
@@ -3920,6 +3945,10 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>待初审（%d）</source>
         <translation>Awaiting review (%d)</translation>
+    </message>
+    <message>
+        <source>待上报（%d）</source>
+        <translation>To submit (%d)</translation>
     </message>
     <message>
         <source>退回的登记（%d）</source>
@@ -3960,6 +3989,38 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>%s 的参保登记已退回，原因：%s</source>
         <translation>The registration of %s was returned. Reason: %s</translation>
+    </message>
+    <message>
+        <source>请先在“待上报”中选择要上报的登记</source>
+        <translation>First select the registrations to submit under “To submit”</translation>
+    </message>
+    <message>
+        <source> 等</source>
+        <translation> and others</translation>
+    </message>
+    <message>
+        <source>确定要把 %d 人的参保登记上报乡镇和县社保机构吗？
+
+%s
+
+上报后村里不能再修改或撤回，要等县里审核；退回后要重新登记。</source>
+        <translation>Submit the registrations of %d people to the township and county social insurance offices?
+
+%s
+
+Once submitted the village cannot change or withdraw them until the county answers; a returned one must be registered again.</translation>
+    </message>
+    <message>
+        <source>上报</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <source>上报 %d 人(&amp;Y)</source>
+        <translation>Submit %d people (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>已上报 %d 人的参保登记，县里审核通过后（同步时收到）即为参保缴费。</source>
+        <translation>Submitted the registrations of %d people; they are enrolled when the county approves (received by sync).</translation>
     </message>
 </context>
 <context>

@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 
 from pensiondesk.domain.codes import PersonStatus, ReviewState, UserRole
 from pensiondesk.domain.pension import age_on
+from pensiondesk.gui import review_page
 from pensiondesk.gui.main_window import MainWindow
-from pensiondesk.gui.qt import QApplication, QDialog, Qt, QTimer
+from pensiondesk.gui.qt import QApplication, QDialog, Qt, QTableWidget, QTimer
 from pensiondesk.gui.registration_dialog import RegistrationDialog
+from pensiondesk.gui.review_page import ReviewPage
 from pensiondesk.services import accounts
 from pensiondesk.services.demo import create_demo_village
 from pensiondesk.services.recording import Actor
@@ -74,6 +76,11 @@ def may_enrol(db: Database, n: int = 1) -> list[Person]:
             session.expunge(person)
     assert len(found) == n, "the demo village has too few residents who may enrol"
     return list(found)
+
+
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
 
 
 def dialog_for(qtbot: QtBot, db: Database, person_id: str, actor: Actor = ALICE) -> RegistrationDialog:
@@ -172,3 +179,86 @@ def test_ctrl_g_on_the_person_list_registers_and_says_so(qtbot: QtBot, db: Datab
     with db.session() as session:
         stored = session.scalars(select(Registration).where(Registration.person_id == person.id)).one()
         assert (stored.review_state, stored.entered_by, stored.tier_fen) == (ReviewState.ENTERED, "alice", 200_00)
+
+
+# --- 上报 on the review page --------------------------------------------------------------------------------------
+
+
+def entered_and_checked(db: Database, qtbot: QtBot, n: int) -> list[str]:
+    """``n`` registrations entered by alice through the dialog and checked by bob on the review page."""
+    ids = []
+    for person in may_enrol(db, n):
+        dialog = dialog_for(qtbot, db, person.id)
+        assert dialog.submit() and dialog.registration_id is not None
+        ids.append(dialog.registration_id)
+    reviewer = ReviewPage(db.session, actor=lambda: BOB)
+    qtbot.addWidget(reviewer)
+    for registration_id in ids:
+        assert reviewer.select_registration(registration_id)
+        assert reviewer.approve_selected()
+    return ids
+
+
+def states(db: Database, ids: list[str]) -> list[ReviewState]:
+    with db.session() as session:
+        return [session.get_one(Registration, i).review_state for i in ids]
+
+
+def test_submitting_after_another_users_check_sends_them_up(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = entered_and_checked(db, qtbot, 2)
+    asked: list[tuple[str, str, str | None]] = []
+
+    def go_ahead(_parent: object, title: str, text: str, *, yes: str | None = None) -> bool:
+        asked.append((title, text, yes))
+        return True
+
+    monkeypatch.setattr(review_page, "confirm", go_ahead)
+    page = ReviewPage(db.session, actor=lambda: ALICE)  # the coordinator sends them up
+    qtbot.addWidget(page)
+    assert page.tabs.tabText(1) == "待上报（2）"
+    assert page.checked_table.rowCount() == 2 and cell(page.checked_table, 0, 6) == "bob"
+    assert {item.registration_id for item in page.selected_checked()} == set(ids)  # all selected at first
+    assert page.submit_button.isEnabled()
+    names = [cell(page.checked_table, row, 0) for row in range(2)]
+    assert all(names)
+    before = counts(db)
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    ((title, question, yes),) = asked
+    assert title == "上报" and question.startswith("确定要把 2 人的参保登记上报乡镇和县社保机构吗？")
+    assert all(name in question for name in names)
+    assert yes == "上报 2 人(&Y)"
+    assert states(db, ids) == [ReviewState.SUBMITTED] * 2
+    assert counts(db) == (before[0], before[1] + 2, before[2] + 2)  # an audit entry and an outbox row each
+    with db.session() as session:
+        assert all(session.get_one(Registration, i).submitted_at is not None for i in ids)
+    assert page.checked_table.rowCount() == 0 and page.tabs.tabText(1) == "待上报（0）"
+    assert not page.submit_button.isEnabled()
+    assert "已上报 2 人的参保登记" in page.message_label.text()
+
+
+def test_cancelling_the_confirmation_submits_nothing(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (registration_id,) = entered_and_checked(db, qtbot, 1)
+    with db.session() as session:
+        registered = session.get_one(Registration, registration_id)
+        name = session.get_one(Person, registered.person_id).name
+    asked: list[str] = []
+
+    def cancel(_parent: object, _title: str, text: str, *, yes: str | None = None) -> bool:
+        asked.append(text)
+        return False
+
+    monkeypatch.setattr(review_page, "confirm", cancel)
+    page = ReviewPage(db.session, actor=lambda: ALICE)
+    qtbot.addWidget(page)
+    before = counts(db)
+    assert page.submit_selected() == 0
+    assert len(asked) == 1 and name in asked[0] and "不能再修改或撤回" in asked[0]
+    assert states(db, [registration_id]) == [ReviewState.VILLAGE_CHECKED]
+    assert counts(db) == before
+    page.checked_table.clearSelection()
+    assert page.submit_selected() == 0 and len(asked) == 1  # nothing selected: said, not asked
+    assert "请先在“待上报”中选择" in page.message_label.text()

@@ -1,17 +1,20 @@
-"""The review page (审核): 村级初审 of registrations entered by others, and the returned registrations.
+"""The review page (审核): 村级初审 of registrations entered by others, 上报 of the checked ones, and the returns.
 
 Entry and review are different people (domain.md §14): the queue lists the registrations waiting for 初审, the
 ones the current operator entered included but marked 本人录入 — trying to approve one of those is refused by
 :func:`pensiondesk.services.registration.village_check`, and the page says why in one sentence. A reviewer
-approves (初审通过) or returns with a reason (退回…); a reviewer never edits. The second tab lists registrations
-returned by the village review or by the county, with their reasons, for the coordinator to act on.
+approves (初审通过) or returns with a reason (退回…); a reviewer never edits. The second tab, 待上报, lists the
+registrations that passed 村级初审 and are not yet sent up; 上报 asks first (naming how many and who; 取消 is the
+default) and then calls :func:`pensiondesk.services.registration.submit`. Submitting is not a review, so like entry
+it is open to every operator (the service has no role rule for it). The third tab lists registrations returned by
+the village review or by the county, with their reasons, for the coordinator to act on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from pensiondesk.gui.errors import show_store_error
+from pensiondesk.gui.errors import confirm, show_store_error
 from pensiondesk.gui.person_form import current_actor
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
@@ -44,6 +47,8 @@ from pensiondesk.store.errors import StoreError
 __all__ = ["ReturnReasonDialog", "ReviewDialog", "ReviewPage"]
 
 _OWN_COLOUR = QColor(128, 128, 128)
+#: Names a 上报 confirmation spells out before "等" (the count is always given in full).
+SUBMIT_NAMES_SHOWN = 10
 
 
 def _tier_text(fen: int | None) -> str:
@@ -86,6 +91,7 @@ class ReviewPage(QWidget):
         self._actor = actor
         self.queue: list[RegistrationItem] = []
         self.returned: list[RegistrationItem] = []
+        self.checked: list[RegistrationItem] = []
 
         self.operator_label = QLabel()
         self.operator_label.setObjectName("operatorLabel")
@@ -128,6 +134,36 @@ class ReviewPage(QWidget):
         queue_layout.addWidget(self.queue_table, 1)
         queue_layout.addLayout(queue_buttons)
 
+        self.checked_table = _table(
+            [
+                self.tr("姓名"),
+                self.tr("公民身份号码"),
+                self.tr("村民小组"),
+                self.tr("登记日期"),
+                self.tr("参保身份"),
+                self.tr("缴费档次"),
+                self.tr("初审人"),
+            ],
+            "checkedList",
+        )
+        self.checked_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.submit_button = QPushButton(self.tr("上报(&U)…"))
+        self.submit_button.setObjectName("submitButton")
+        self.submit_button.setToolTip(self.tr("把选中的已初审登记上报乡镇和县社保机构（先确认）"))
+        self.submit_button.clicked.connect(lambda: self.submit_selected())
+        checked_buttons = QHBoxLayout()
+        checked_buttons.addWidget(self.submit_button)
+        checked_buttons.addStretch(1)
+        checked_page = QWidget()
+        checked_layout = QVBoxLayout(checked_page)
+        checked_note = QLabel(
+            self.tr("这些登记已通过村级初审，还没有上报。默认全部选中；上报后村里不能再修改或撤回，要等县里审核。")
+        )
+        checked_note.setWordWrap(True)
+        checked_layout.addWidget(checked_note)
+        checked_layout.addWidget(self.checked_table, 1)
+        checked_layout.addLayout(checked_buttons)
+
         self.returned_table = _table(
             [
                 self.tr("姓名"),
@@ -148,6 +184,7 @@ class ReviewPage(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(queue_page, self.tr("待初审"))
+        self.tabs.addTab(checked_page, self.tr("待上报"))
         self.tabs.addTab(returned_page, self.tr("退回的登记"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.operator_label)
@@ -172,14 +209,17 @@ class ReviewPage(QWidget):
                 others = registration.review_queue(session, actor, village_id=village_id)
                 own = own_entered_registrations(session, actor.username, village_id=village_id)
                 self.returned = registration.returned_registrations(session, village_id=village_id)
+                self.checked = registration.checked_registrations(session, village_id=village_id)
         except StoreError as error:
             show_store_error(self, error)
             return
         self.queue = others + own
         self._fill_queue(len(others))
+        self._fill_checked()
         self._fill_returned()
         self.tabs.setTabText(0, self.tr("待初审（%d）") % len(self.queue))
-        self.tabs.setTabText(1, self.tr("退回的登记（%d）") % len(self.returned))
+        self.tabs.setTabText(1, self.tr("待上报（%d）") % len(self.checked))
+        self.tabs.setTabText(2, self.tr("退回的登记（%d）") % len(self.returned))
 
     def _fill_queue(self, others: int) -> None:
         table = self.queue_table
@@ -205,6 +245,27 @@ class ReviewPage(QWidget):
                 table.setItem(row, column, cell)
         if self.queue:
             table.selectRow(0)
+
+    def _fill_checked(self) -> None:
+        """待上报, every row selected: usually the whole batch goes up together."""
+        table = self.checked_table
+        table.setRowCount(len(self.checked))
+        for row, item in enumerate(self.checked):
+            cells = [
+                item.name,
+                item.id_number,
+                item.group_name or "",
+                item.registered_on.isoformat(),
+                item.category_code or self.tr("普通"),
+                _tier_text(item.tier_fen),
+                item.checked_by or "",
+            ]
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, item.registration_id)
+                table.setItem(row, column, cell)
+        table.selectAll()
+        self.submit_button.setEnabled(bool(self.checked))
 
     def _fill_returned(self) -> None:
         table = self.returned_table
@@ -288,6 +349,40 @@ class ReviewPage(QWidget):
         self._say(self.tr("%s 的参保登记已退回，原因：%s") % (item.name, reason.strip()), error=False)
         return True
 
+    def selected_checked(self) -> list[RegistrationItem]:
+        """The registrations selected in 待上报, in list order."""
+        rows = sorted(index.row() for index in self.checked_table.selectionModel().selectedRows())
+        return [self.checked[row] for row in rows if 0 <= row < len(self.checked)]
+
+    def submit_selected(self) -> int:
+        """上报 the selected checked registrations, after asking; how many were submitted (0: none)."""
+        items = self.selected_checked()
+        if not items:
+            self._say(self.tr("请先在“待上报”中选择要上报的登记"), error=True)
+            return 0
+        names = "、".join(item.name for item in items[:SUBMIT_NAMES_SHOWN])
+        if len(items) > SUBMIT_NAMES_SHOWN:
+            names += self.tr(" 等")
+        question = self.tr(
+            "确定要把 %d 人的参保登记上报乡镇和县社保机构吗？\n\n%s\n\n"
+            "上报后村里不能再修改或撤回，要等县里审核；退回后要重新登记。"
+        ) % (len(items), names)
+        if not confirm(self, self.tr("上报"), question, yes=self.tr("上报 %d 人(&Y)") % len(items)):
+            return 0
+        try:
+            with self._session_factory() as session:
+                done = registration.submit(session, self._actor(), [item.registration_id for item in items])
+                count = len(done)
+        except ServiceError as error:
+            self._say(error.user_message, error=True)
+            return 0
+        except StoreError as error:
+            show_store_error(self, error)
+            return 0
+        self.reload()
+        self._say(self.tr("已上报 %d 人的参保登记，县里审核通过后（同步时收到）即为参保缴费。") % count, error=False)
+        return count
+
 
 class ReturnReasonDialog(QDialog):
     """退回原因: one line the person who entered the form will read."""
@@ -331,7 +426,7 @@ class ReviewDialog(QDialog):
         actor: Callable[[], Actor] = current_actor,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("审核（村级初审）"))
+        self.setWindowTitle(self.tr("审核（村级初审、上报）"))
         self.page = ReviewPage(session_factory, self, actor=actor)
         close = QPushButton(self.tr("关闭"))
         close.setAutoDefault(False)
