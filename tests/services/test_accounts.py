@@ -9,6 +9,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -367,3 +368,64 @@ def test_an_encrypted_database_behind_head_is_backed_up_then_upgraded(encrypted:
         db.close()
     with cipher.connect(db.backup_path, read_only=True) as backup:
         assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == (db.migrated_from,)
+
+
+_KILL_AT = """
+import os, signal, sys
+from pathlib import Path
+from pensiondesk.services import accounts
+from pensiondesk.store import cipher
+
+where = sys.argv[2]
+real_replace = os.replace
+
+
+def replace(src, dst):
+    # SIGKILL at the chosen moment of the first-user setup: before the encrypted copy replaces the plain file,
+    # or just after it (before the plain bytes are erased and the backups encrypted).
+    if str(src).endswith(".encrypting"):
+        if where == "before-swap":
+            os.kill(os.getpid(), signal.SIGKILL)
+        real_replace(src, dst)
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst)
+
+
+cipher.os.replace = replace
+accounts.setup_first_user(Path(sys.argv[1]), "wang", "王红", "hongqi-2027")
+"""
+
+
+@pytest.mark.parametrize("where", ["before-swap", "after-swap"])
+def test_killed_while_setting_up_the_first_user(tmp_path: Path, where: str) -> None:
+    """A SIGKILL while the first user is set up never leaves a plain file with users (which would stay unencrypted
+    for good, with no recovery key): before the swap the file is as it was (no user, plain, nothing lost) and setup
+    runs again; after it the user, the encryption and the key file are all there and the password opens it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "village.sqlite"
+    create_demo_database(path, persons=30, seed=3)
+    with closing(sqlite3.connect(path)) as plain:
+        persons = plain.execute("select count(*) from person").fetchone()[0]
+    killed = subprocess.run([sys.executable, "-c", _KILL_AT, str(path), where], capture_output=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr.decode(errors="replace")
+
+    if where == "before-swap":
+        assert not cipher.is_encrypted_file(path)
+        with closing(sqlite3.connect(path)) as plain:
+            assert plain.execute("select count(*) from app_user").fetchone()[0] == 0
+            assert plain.execute("select count(*) from person").fetchone()[0] == persons
+        recovery = accounts.setup_first_user(path, "wang", "王红", "hongqi-2027")
+        assert recovery
+    accounts.set_current_actor(None)
+    cipher.forget_keys()
+    assert cipher.is_encrypted_file(path)
+    accounts.log_in(path, "wang", "hongqi-2027")
+    db = open_database(path)
+    try:
+        with db.session() as session:
+            assert len(session.scalars(select(Person)).all()) == persons
+        assert [u.username for u in accounts.list_users(db)] == ["wang"]
+    finally:
+        db.close()

@@ -397,30 +397,41 @@ def setup_first_user(
     if cipher.is_encrypted_file(path):
         raise AccountError("这个数据库已经设置过用户并已加密，请用已有的用户登录；新用户由管理员添加。")
     actor = Actor(username, UserRole.ADMIN, display_name)
-    db = open_database(path)
+    db = open_database(path)  # a new file is created at the current schema; an old one is upgraded
     try:
-        with db.session(immediate=True) as session:
+        with db.session() as session:
             if session.scalar(select(func.count()).select_from(User)):
                 raise AccountError("这个数据库已经有用户了，请用已有的用户登录；新用户由管理员添加。")
-            user = User(
-                username=username,
-                display_name=display_name,
-                role=UserRole.ADMIN,
-                password_hash=_HASHER.hash(password),
-                active=True,
-            )
-            session.add(user)
-            session.flush()
-            record_change(
-                session, actor=actor, action="user.create", entity_type="app_user", entity_id=user.id,
-                before=None, after=_snapshot(user), reason="设置第一个管理员（数据库同时加密）", sync=False,
-            )  # fmt: skip
     finally:
         db.close()
+    password_hash = _HASHER.hash(password)
+
+    def add_first_user(encrypted_copy: Path) -> None:
+        # In the encrypted copy, before it replaces the plain file: killed before the swap, the plain file has no
+        # user and setup starts again; after it, the user, the encryption and the key file are all there.
+        copy = open_database(encrypted_copy, migrate=False)
+        try:
+            with copy.session(immediate=True) as session:
+                user = User(
+                    username=username,
+                    display_name=display_name,
+                    role=UserRole.ADMIN,
+                    password_hash=password_hash,
+                    active=True,
+                )
+                session.add(user)
+                session.flush()
+                record_change(
+                    session, actor=actor, action="user.create", entity_type="app_user", entity_id=user.id,
+                    before=None, after=_snapshot(user), reason="设置第一个管理员（数据库同时加密）", sync=False,
+                )  # fmt: skip
+        finally:
+            copy.close()
+
     db_key = cipher.new_key()
     recovery_key = new_recovery_key()
     key_file = _new_key_file(db_key, {username: _user_entry(username, password, db_key)}, recovery_key)
-    cipher.encrypt_in_place(path, db_key, key_file)
+    cipher.encrypt_in_place(path, db_key, key_file, prepare=add_first_user)
     cipher.remember_key(path, db_key)
     _encrypt_plain_backups(path, db_key, key_file)
     set_current_actor(actor)

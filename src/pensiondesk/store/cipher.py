@@ -23,7 +23,7 @@ import hmac
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -301,13 +301,17 @@ def side_files(path: Path) -> Iterator[Path]:
         yield path.with_name(path.name + suffix)
 
 
-def encrypt_in_place(path: Path, key: bytes, key_file: dict[str, Any]) -> None:
+def encrypt_in_place(
+    path: Path, key: bytes, key_file: dict[str, Any], *, prepare: Callable[[Path], None] | None = None
+) -> None:
     """Replace the plain database at ``path`` by an encrypted copy and write its key file; nothing plain is left.
 
     Steps: fold the WAL into the file (so the export sees everything and no plain ``-wal`` is left), export an
-    encrypted copy next to it and check it, write the key file, then swap the copy in with ``os.replace`` and
-    overwrite the old plain bytes before deleting them. Until the swap the plain file is untouched; after it the
-    key file already exists, so the database is never without its key file. Nobody may have the file open.
+    encrypted copy next to it and check it, let ``prepare`` change that copy (its key is known for it; the first
+    user is added there, so a crash never leaves a plain file with users), write the key file, then swap the copy
+    in with ``os.replace`` and overwrite the old plain bytes before deleting them. Until the swap the plain file is
+    untouched; after it the key file already exists, so the database is never without its key file. Nobody may
+    have the file open.
     """
     path = path.expanduser().absolute()
     plain = sqlite3.connect(path, timeout=5)
@@ -318,6 +322,23 @@ def encrypt_in_place(path: Path, key: bytes, key_file: dict[str, Any]) -> None:
         plain.close()
     staging = path.with_name(f".{path.name}.encrypting")
     export_encrypted(path, staging, key)
+    if prepare is not None:
+        remember_key(staging, key)
+        try:
+            prepare(staging)
+            folded = connect(staging, key=key)
+            try:
+                folded.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                folded.execute("PRAGMA journal_mode=DELETE").fetchone()
+            finally:
+                folded.close()
+        except BaseException:
+            staging.unlink(missing_ok=True)
+            for side in side_files(staging):
+                side.unlink(missing_ok=True)
+            raise
+        finally:
+            _keys_by_path.pop(_norm(staging), None)
     with open(staging, "rb") as handle:
         os.fsync(handle.fileno())
     write_key_file(path, key_file)
