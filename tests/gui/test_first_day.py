@@ -15,11 +15,13 @@ database and the text of the PDFs, parsed back.
    database with the tier's amount, and the receipt sent to the printer names the person and says the amount in
    Chinese capitals.
 
-   Not in the manual, and not in the program: a person read from a roster is 未参保, and 收款 refuses them
-   (“尚未参保登记：请先办理参保登记，再收缴费用”). No screen and no command enters a 参保登记 (录入) or sends it up
-   (上报), so :func:`enrol_as_the_county_approves` does it through the services the missing screens would call
-   (and the county's approval as the sync layer applies it). The test checks the refusal first, so that it fails
-   here — and this bridge can go — when the program gains that step.
+   A person read from a roster is 未参保, and 收款 refuses them (“尚未参保登记：请先办理参保登记，再收缴费用”), so
+   the 参保登记 steps of §4 come in between, on screen (:func:`enrol_through_the_screens`): on 人员/登记 each
+   imported person is selected and 参保登记 (Ctrl+G) entered with their tier (登记); the administrator adds a
+   复核员, who logs in and on 审核 (Ctrl+R) gives every registration 初审通过 (entry and review are different
+   people); the first user logs in again and on 审核 → 待上报 presses 上报 and confirms. The county's approval
+   cannot come from a screen of the village: it is applied as the sync layer applies it (a service call), after
+   which every imported person is 参保缴费.
 3. §11 打印公示和通知 → 公示名单 (Alt+4, Alt+L): 参保登记及缴费情况公示 for this year, every group ticked, 生成公示
    (Alt+G), then 打印… (a PDF printer stands in for the system's) and 另存为PDF…. The notice is A4, names the
    village, shows every imported person with the ID masked (first 6 + last 4) and no full ID, and each villager
@@ -32,7 +34,7 @@ but log an error (the button's ``clicked(False)`` arrived as the path).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -43,13 +45,16 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from tests.sync.conftest import CountyServer, server  # noqa: F401  (fixture)
 
-from pensiondesk.domain.codes import NoticeKind, PersonStatus, ReceiptStatus, UserRole
+from pensiondesk.domain.codes import NoticeKind, PersonStatus, ReceiptStatus, ReviewState, UserRole
 from pensiondesk.domain.idnumber import check_character
 from pensiondesk.domain.masking import mask_id_number
-from pensiondesk.gui import money_page
+from pensiondesk.gui import money_page, review_page
 from pensiondesk.gui.app import build_main_window
 from pensiondesk.gui.import_wizard import ImportWizard
-from pensiondesk.gui.qt import QFileDialog, QPrintDialog, Qt, QWizard
+from pensiondesk.gui.main_window import MainWindow
+from pensiondesk.gui.qt import QApplication, QDialog, QFileDialog, QPrintDialog, Qt, QTimer, QWizard
+from pensiondesk.gui.registration_dialog import RegistrationDialog
+from pensiondesk.gui.review_page import ReviewDialog
 from pensiondesk.gui.setup_wizard import (
     PAGE_ENROL,
     PAGE_FINISH,
@@ -65,7 +70,7 @@ from pensiondesk.services.database import open_for_work
 from pensiondesk.services.recording import Actor
 from pensiondesk.store import cipher
 from pensiondesk.store.db import Database
-from pensiondesk.store.models import Contribution, Person, Receipt, utcnow
+from pensiondesk.store.models import Contribution, Person, Receipt, Registration, utcnow
 
 pytestmark = pytest.mark.gui
 
@@ -148,26 +153,106 @@ def press_next(wizard: QWizard) -> None:
     raise AssertionError(f"no 下一步 on page {wizard.currentId()}")
 
 
-def enrol_as_the_county_approves(database: Database, entered_by: Actor) -> None:
-    """参保登记 for every imported person: 录入, 村级初审 (by a second person), 上报, and the county's approval.
+def enrol_through_the_screens(qtbot: QtBot, window: MainWindow, database: Database, first_user: Actor) -> None:
+    """参保登记 for every imported person as the manual's §4 says: 录入 (Ctrl+G), 初审 by a second user on 审核
+    (Ctrl+R), 上报 on 审核 → 待上报; then the county's approval, applied as the sync layer applies it."""
+    tiers = {IDS[name]: tier for name, *_, tier in ROSTER}
+    with database.session() as session:
+        people = {p.id_number: (p.id, p.name) for p in session.scalars(select(Person))}
+    assert set(people) == set(tiers)
+    window.show_page(0)  # Alt+1: 人员/登记
+    actions = window.person_page.person_actions
+    table = window.person_page.table
 
-    The program has no screen for 录入 and 上报 (reported with this test); these are the service calls such screens
-    would make, and the answer is applied as the sync layer applies the county's. Afterwards every imported person
-    is 参保缴费, as the people on a county roster are.
-    """
-    reviewer = Actor("lizhuren", UserRole.REVIEWER, "李主任")
-    today = date.today()
-    tiers = {name: tier for name, *_, tier in ROSTER}
+    def press(key: Qt.Key) -> None:
+        """Ctrl+``key`` on the person list, in the active window (a closed dialog may leave none active)."""
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        table.setFocus(Qt.FocusReason.OtherFocusReason)
+        qtbot.keyClick(table, key, Qt.KeyboardModifier.ControlModifier)
+
+    def in_dialog(act: Callable[[QDialog], None]) -> Callable[[], None]:
+        """Run ``act`` in the dialog the key opens, once it is open (the timer may fire before the key)."""
+
+        before = actions.last_dialog
+
+        def run() -> None:
+            dialog = actions.last_dialog
+            if dialog is None or dialog is before or not dialog.isVisible():
+                QTimer.singleShot(10, run)
+                return
+            try:
+                act(dialog)
+            finally:
+                for widget in QApplication.topLevelWidgets():  # never leave a modal open: the test would hang
+                    if isinstance(widget, QDialog) and widget.isVisible():
+                        widget.reject()
+
+        return run
+
+    # 录入: select the person, 参保登记 (Ctrl+G), choose the tier, 登记.
+    for id_number, (person_id, name) in people.items():
+        assert actions.select_person(person_id)
+
+        def register(dialog: QDialog, tier: int = tiers[id_number], name: str = name) -> None:
+            assert isinstance(dialog, RegistrationDialog) and dialog.name_label.text() == name
+            assert dialog.choose_tier(tier * 100)
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+        QTimer.singleShot(0, in_dialog(register))
+        press(Qt.Key.Key_G)
+        assert window.statusBar().currentMessage() == f"已录入{name}的参保登记，请另一位工作人员在“审核”中初审"
+
+    # 初审 by another person: the administrator adds a 复核员 (设置 → 用户和密码), who logs in and approves each.
+    accounts.add_user(database, first_user, "lizhuren", "李主任", UserRole.REVIEWER, "lizhuren-2027")
+    accounts.set_current_actor(accounts.log_in(database.path, "lizhuren", "lizhuren-2027"))
+
+    def approve_all(dialog: QDialog) -> None:
+        assert isinstance(dialog, ReviewDialog)
+        page = dialog.page
+        assert page.tabs.tabText(0) == f"待初审（{len(people)}）"
+        while page.queue:
+            page.queue_table.selectRow(0)
+            qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
+            assert "已初审通过" in page.message_label.text(), page.message_label.text()
+
+    QTimer.singleShot(0, in_dialog(approve_all))
+    press(Qt.Key.Key_R)
+
+    # 上报: the first user again, 审核 → 待上报, 上报, and 确定 in the confirmation.
+    accounts.set_current_actor(accounts.log_in(database.path, USERNAME, PASSWORD))
+    asked: list[str] = []
+
+    def confirm(_parent: object, _title: str, text: str, *, yes: str | None = None) -> bool:
+        asked.append(text)
+        return True
+
+    def submit_all(dialog: QDialog) -> None:
+        assert isinstance(dialog, ReviewDialog)
+        page = dialog.page
+        page.tabs.setCurrentIndex(1)
+        assert page.tabs.tabText(1) == f"待上报（{len(people)}）"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(review_page, "confirm", confirm)
+            qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+        assert page.message_label.text().startswith(f"已上报 {len(people)} 人的参保登记")
+
+    QTimer.singleShot(0, in_dialog(submit_all))
+    press(Qt.Key.Key_R)
+    assert len(asked) == 1 and all(name in asked[0] for _, name in people.values())
+
+    with database.session() as session:
+        entered = session.scalars(select(Registration)).all()
+        assert {(r.review_state, r.entered_by, r.checked_by) for r in entered} == {
+            (ReviewState.SUBMITTED, USERNAME, "lizhuren")
+        }
+        assert {r.tier_fen for r in entered} == {tier * 100 for tier in tiers.values()}
+    # The county's approval, as the sync layer applies it.
     with database.session(immediate=True) as session:
-        persons = session.scalars(select(Person).order_by(Person.id_number)).all()
-        assert {p.name for p in persons} == set(IDS)
-        for person in persons:
-            entered = registration.register(
-                session, entered_by, person.id, registered_on=today, tier_yuan=str(tiers[person.name])
-            )
-            registration.village_check(session, reviewer, entered.id)
-            registration.submit(session, entered_by, [entered.id])
-            registration.apply_county_answer(session, entered.id, approved=True, reason=None, answered_at=utcnow())
+        for entered_id in [r.id for r in entered]:
+            registration.apply_county_answer(session, entered_id, approved=True, reason=None, answered_at=utcnow())
+    with database.session() as session:
+        assert {p.status for p in session.scalars(select(Person))} == {PersonStatus.CONTRIBUTING}
 
 
 def test_first_day_following_the_manual(
@@ -314,7 +399,7 @@ def test_first_day_following_the_manual(
         assert collect.message_label.text() == f"{PAYER}尚未参保登记：请先办理参保登记，再收缴费用"
         assert not collect.tier_combo.isEnabled()
 
-        enrol_as_the_county_approves(database, accounts.current_actor())
+        enrol_through_the_screens(qtbot, window, database, accounts.current_actor())
 
         # Again as §5 says: the ID (Alt+I), Enter; ↓ to the tier; Enter to the amount; Enter collects and prints.
         qtbot.keyClick(collect.id_box, Qt.Key.Key_Escape)
