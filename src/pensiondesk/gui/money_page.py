@@ -594,6 +594,7 @@ class CollectTab(QWidget):
             self.id_box.selectAll()
             return
         self._enable_form(True)
+        self.payer_name.setEnabled(self._payer_kind() is not PayerKind.SELF)  # Tab passes over it for 本人
         self.approval_edit.setEnabled(year < self.ctx.today().year)
         self.tier_combo.blockSignals(True)
         self.tier_combo.clear()

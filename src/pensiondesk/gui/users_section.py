@@ -98,6 +98,8 @@ class _FormDialog(QDialog):
         label = QLabel(caption)
         label.setBuddy(edit)
         self.form.addRow(label, edit)
+        if self.form.rowCount() == 1:
+            edit.setFocus()  # the dialog opens in its first field, not on 确定 (whose box was made before the fields)
         return edit
 
     def _submit(self) -> None:
