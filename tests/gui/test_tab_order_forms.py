@@ -141,12 +141,24 @@ def test_import_wizard_pages_read_in_order(qtbot: QtBot, village_db: VillageDb, 
     assert backward_steps(walked[:-1]) == []
     assert clashing_mnemonics(wizard) == {}
 
-    # Esc cancels the wizard, wherever the cursor is; nothing was imported.
+    # Enter does not start the import: three Enters from the file would import a roster nobody looked at.
     before = _persons(village_db)
-    preview.table.setFocus()
+    for widget in (preview.only_problems, preview.table):
+        widget.setFocus()
+        press(qtbot, Qt.Key.Key_Return)
+        assert wizard.currentPage() is preview and _persons(village_db) == before
+    qtbot.keyClick(preview.table, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # 上一步: Enter is 下一步 again
+    qtbot.waitUntil(lambda: wizard.currentPage() is mapping)
+    press(qtbot, Qt.Key.Key_Return)
+    assert wizard.currentPage() is preview
+    qtbot.keyClick(focused(), Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)  # 开始导入 is Alt+I
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=30_000)
+    assert _persons(village_db) == before + 1
+
+    # Esc cancels the wizard, wherever the cursor is.
+    again = _shown(qtbot, ImportWizard(village_db.session_factory))
     press(qtbot, Qt.Key.Key_Escape)
-    assert not wizard.isVisible() and wizard.result() == QDialog.DialogCode.Rejected
-    assert _persons(village_db) == before
+    assert not again.isVisible() and again.result() == QDialog.DialogCode.Rejected
 
 
 def _persons(village_db: VillageDb) -> int:
@@ -193,6 +205,23 @@ def test_household_dialog_order_and_keys(qtbot: QtBot, village_db: VillageDb) ->
     assert unlabelled_inputs(move) == [] and clashing_mnemonics(move) == {}
     press(qtbot, Qt.Key.Key_Escape)
     assert not move.isVisible() and move.result() == QDialog.DialogCode.Rejected and move.choice is None
+
+    # Enter is 迁入 into the household chosen in the list; typed quickly after the search, it first shows what the
+    # search finds (the list follows the typing after a pause) instead of taking the old list's first household.
+    with village_db.session_factory() as session:
+        head_name, head_id = session.execute(
+            select(Person.name, Person.id_number).where(Person.id == "p-000297")
+        ).one()  # the head of the last household, far down the unfiltered list
+    move = _shown(qtbot, MoveDialog(village_db.session_factory, village_db.village_id, None))
+    assert isinstance(move, MoveDialog)
+    assert move.list.currentItem().text().split("（")[0] != head_name
+    qtbot.keyClicks(move.search, head_id[-8:])
+    press(qtbot, Qt.Key.Key_Return)
+    assert move.isVisible() and move.choice is None
+    assert [move.list.item(n).text().split("（")[0] for n in range(move.list.count())] == [head_name]
+    press(qtbot, Qt.Key.Key_Return)
+    assert not move.isVisible() and move.result() == QDialog.DialogCode.Accepted
+    assert move.choice is not None and move.choice.head_name == head_name
 
 
 # --- 审核 -----------------------------------------------------------------------------------------------------------

@@ -337,6 +337,10 @@ class MoveDialog(QDialog):
             self.list.setCurrentRow(0)
 
     def _accept_choice(self) -> None:
+        if self._debounce.isActive():  # Enter right after typing: the list is not yet what was typed; show it first
+            self._debounce.stop()
+            self.refresh()
+            return
         row = self.list.currentRow()
         if not 0 <= row < len(self._choices):
             self.hint.setText(self.tr("请先选择要迁入的户"))

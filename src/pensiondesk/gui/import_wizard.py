@@ -32,6 +32,7 @@ from pensiondesk.gui.qt import (
     QGuiApplication,
     QHBoxLayout,
     QHeaderView,
+    QKeyEvent,
     QLabel,
     QLineEdit,
     QObject,
@@ -219,6 +220,7 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.import_page, self.result_page):
             self.addPage(page)
+        self.currentIdChanged.connect(lambda _id: self._enter_button())
         self.resize(1040, 680)
 
     def make_plan(self, path: Path, mapping: ColumnMapping | None = None) -> str | None:
@@ -237,6 +239,20 @@ class ImportWizard(QWizard):
         finally:
             QGuiApplication.restoreOverrideCursor()
         return None
+
+    def _enter_button(self) -> None:
+        # Enter is 下一步 on the pages that write nothing; on the preview it does not start the import (three
+        # Enters from the file would import unseen): 开始导入 is Alt+I or a click, as the manual says.
+        self.setOption(QWizard.WizardOption.NoDefaultButton, self.currentPage() is self.preview_page)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # QDialog falls back on 开始导入 as its default once a button has had the cursor: Enter stays unused here
+        # (a button with the cursor takes Enter itself, before this).
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.currentPage() is self.preview_page:
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def reject(self) -> None:
         """取消 / Esc / closing the window: an import under way is cancelled (and rolled back) first."""
