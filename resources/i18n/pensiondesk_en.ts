@@ -3664,7 +3664,7 @@ Once submitted, the village cannot change or withdraw them until the township an
     </message>
     <message>
         <source>%d 周岁（%s 出生）</source>
-        <translation>%d years (born %s)</translation>
+        <translation>%d years old (born %s)</translation>
     </message>
     <message>
         <source>普通</source>

@@ -126,7 +126,7 @@ class RegistrationDialog(QDialog):
         self.date_edit.dateChanged.connect(lambda _day: self._date_changed())
         self.category_combo.currentIndexChanged.connect(lambda _index: self._fill_tiers())
         self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.resize(480, 0)
+        self.setMinimumWidth(520)
 
     # --- reading --------------------------------------------------------------------------------------------
 
@@ -224,6 +224,7 @@ class RegistrationDialog(QDialog):
         except ServiceError as error:
             self.registration_id = None
             self.problem_label.show_problems(error.problems)
+            self.adjustSize()  # room for the message below the fields
             return False
         except StoreError as error:
             self.registration_id = None
