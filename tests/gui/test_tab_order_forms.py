@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from pensiondesk.domain.codes import PersonStatus, Relation, Sex
-from pensiondesk.gui.qt import QApplication, QDialog, QLabel, Qt, QWidget
+from pensiondesk.gui.qt import QApplication, QDialog, QLabel, Qt, QTimer, QWidget
 from pensiondesk.services.recording import Actor
 from pensiondesk.store.models import Person, Registration
 
@@ -446,3 +446,55 @@ def test_collect_tab_id_tier_payer_channel_amount_then_collect(
     assert backward_steps(walked) == []
     collect.payer_combo.setCurrentIndex(0)  # 本人 again: passed over again
     assert names(key_walk(qtbot, collect.tier_combo, 3)) == ["缴费档次", "缴费人", "缴费渠道"]
+
+
+# --- opened by their keys from the person list ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "opened", "first"),
+    [
+        (Qt.Key.Key_H, "HouseholdDialog", "householdMembers"),
+        (Qt.Key.Key_R, "ReviewDialog", "qt_tabwidget_tabbar"),
+        (Qt.Key.Key_I, "ImportWizard", "importPath"),
+    ],
+)
+def test_the_person_list_keys_open_each_dialog_at_its_first_stop_and_esc_comes_back(
+    qtbot: QtBot, qapp: QApplication, village_db: VillageDb, key: Qt.Key, opened: str, first: str
+) -> None:
+    """Ctrl+H 家庭, Ctrl+R 审核, Ctrl+I 导入花名册 from the list: the dialog has the cursor at the top of its Tab
+    order, and Esc gives the list back its cursor."""
+    from pensiondesk.gui.app import build_main_window, install_bundled_font
+
+    install_bundled_font(qapp)
+    window = build_main_window(village_db.session_factory, village_db.path)
+    window.resize(1366, 740)
+    _shown(qtbot, window)  # as test_tab_order's window
+    page = window.person_page
+    actions = page.person_actions
+    assert actions.select_person(_member(village_db, Relation.SPOUSE))
+    before = actions.last_dialog
+    seen: list[str] = []
+
+    def in_dialog() -> None:
+        dialog = actions.last_dialog
+        if dialog is None or dialog is before or not dialog.isVisible():
+            QTimer.singleShot(10, in_dialog)
+            return
+        try:
+            qtbot.waitUntil(dialog.isActiveWindow)
+            seen.extend([type(dialog).__name__, name_of(focused())])
+            press(qtbot, Qt.Key.Key_Escape)
+            seen.append("open" if dialog.isVisible() else "closed")
+        finally:
+            for widget in QApplication.topLevelWidgets():  # never leave a modal open: the test would hang
+                if isinstance(widget, QDialog) and widget.isVisible():
+                    widget.reject()
+
+    page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+    QTimer.singleShot(0, in_dialog)
+    qtbot.keyClick(page.table, key, Qt.KeyboardModifier.ControlModifier)
+    assert seen == [opened, first, "closed"]
+    # The window keeps the list as its focus child: it has the cursor again as soon as the window is active (the
+    # offscreen platform used here does not re-activate the window a modal dialog closed over).
+    assert window.focusWidget() is page.table
