@@ -121,6 +121,10 @@ class ReviewPage(QWidget):
         self.return_button.clicked.connect(lambda: self.return_selected())
         refresh = QPushButton(self.tr("刷新"))
         refresh.clicked.connect(self.reload)
+        # None of these is a dialog's default button: inside the 审核 window, Enter alone would otherwise approve
+        # (初审通过 is Ctrl+Enter) — the page decides nothing without a deliberate key or click.
+        for button in (self.approve_button, self.return_button, refresh):
+            button.setAutoDefault(False)
         queue_buttons = QHBoxLayout()
         queue_buttons.addWidget(self.approve_button)
         queue_buttons.addWidget(self.return_button)
@@ -151,6 +155,7 @@ class ReviewPage(QWidget):
         self.submit_button.setObjectName("submitButton")
         self.submit_button.setToolTip(self.tr("把选中的已初审登记上报乡镇和县社保机构（先确认）"))
         self.submit_button.clicked.connect(lambda: self.submit_selected())
+        self.submit_button.setAutoDefault(False)
         checked_buttons = QHBoxLayout()
         checked_buttons.addWidget(self.submit_button)
         checked_buttons.addStretch(1)
