@@ -278,6 +278,29 @@ def run(out: Path) -> int:
             wizard.reject()  # the manual shows the steps; the demo village is left as it was
             shots.settle(200)
 
+            # 参保登记 (Ctrl+G) for a resident who may enrol and has not: the dialog with a tier chosen, not saved.
+            from pensiondesk.domain.eligibility import EligibilityKind
+            from pensiondesk.gui.registration_dialog import RegistrationDialog
+            from pensiondesk.services.eligibility import eligibility_lists
+            from pensiondesk.services.person_queries import current_village_id
+
+            with database.session() as s:
+                village_id = current_village_id(s)
+                assert village_id is not None
+                lists = eligibility_lists(s, village_id, _this_year())
+            newcomer = next(
+                row for row in lists[EligibilityKind.CONTRIBUTOR] if row.status is PersonStatus.NOT_ENROLLED
+            )
+            row = person_page.model.row_of(newcomer.person_id)
+            if row is not None:
+                person_page.table.selectRow(row)
+            register = RegistrationDialog(database.session, newcomer.person_id, window)
+            register.show()
+            register.tier_combo.setCurrentIndex(min(2, register.tier_combo.count() - 1))
+            shots.settle(200)
+            shots.save(register, "08-register")
+            register.reject()
+
             print("缴费/票据 …")
             window.show_page(1)
             money = window.money_page
