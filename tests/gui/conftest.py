@@ -132,9 +132,7 @@ class VillageDb:
                 session.execute(insert(Household), households)
             session.execute(insert(Person), persons)
             for head in heads:
-                session.execute(
-                    update(Household).where(Household.id == head["hid"]).values(head_person_id=head["pid"])
-                )
+                session.execute(update(Household).where(Household.id == head["hid"]).values(head_person_id=head["pid"]))
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -193,3 +191,14 @@ def large_village_db(tmp_path: Path) -> Iterator[VillageDb]:
     db.add_persons(5000)
     yield db
     db.engine.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _garbage_collected_in_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """As the program does (gui/collector.py): cycles are collected by a GUI-thread timer, not in worker threads,
+    where freeing a Qt widget crashed the process."""
+    from pensiondesk.gui.collector import pin_garbage_collection
+
+    collector = pin_garbage_collection(qapp)
+    yield
+    collector.stop()

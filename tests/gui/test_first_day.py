@@ -19,17 +19,20 @@ database and the text of the PDFs, parsed back.
    the 参保登记 steps of §4 come in between, on screen (:func:`enrol_through_the_screens`): on 人员/登记 each
    imported person is selected and 参保登记 (Ctrl+G) entered with their tier (登记); the administrator adds a
    复核员, who logs in and on 审核 (Ctrl+R) gives every registration 初审通过 (entry and review are different
-   people); the first user logs in again and on 审核 → 待上报 presses 上报 and confirms. The county's approval
-   cannot come from a screen of the village: it is applied as the sync layer applies it (a service call), after
-   which every imported person is 参保缴费.
+   people); the first user logs in again and on 审核 → 待上报 presses 上报 and confirms. Then §13 同步: 立即同步
+   sends the registrations to the real county server, the county approves them (``admin.answer``, what
+   ``pensiondesk-county approve`` runs), and the next 立即同步 brings the answers back: every imported person is
+   参保缴费.
 3. §11 打印公示和通知 → 公示名单 (Alt+4, Alt+L): 参保登记及缴费情况公示 for this year, every group ticked, 生成公示
    (Alt+G), then 打印… (a PDF printer stands in for the system's) and 另存为PDF…. The notice is A4, names the
    village, shows every imported person with the ID masked (first 6 + last 4) and no full ID, and each villager
    group starts a page: 第 1 页 共 2 页, 第 2 页 共 2 页.
 
-Two faults on this way were fixed with it: on the encrypted database the wizard leaves, the roster import's worker
-thread failed (“导入时程序出错”: SQLCipher connections refused the pool's other threads), and 另存为PDF… did nothing
-but log an error (the button's ``clicked(False)`` arrived as the path).
+Faults on this way were fixed with it: on the encrypted database the wizard leaves, the roster import's worker
+thread failed (“导入时程序出错”: SQLCipher connections refused the pool's other threads); 另存为PDF… did nothing
+but log an error (the button's ``clicked(False)`` arrived as the path); and the first 立即同步 crashed the process
+(a segmentation fault: Python's garbage collection ran in the sync thread and freed a 参保登记 dialog held in a
+reference cycle — collection is now pinned to the GUI thread, gui/collector.py).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from tests.sync.conftest import CountyServer, server  # noqa: F401  (fixture)
 
+from pensiondesk.county import admin
 from pensiondesk.domain.codes import NoticeKind, PersonStatus, ReceiptStatus, ReviewState, UserRole
 from pensiondesk.domain.idnumber import check_character
 from pensiondesk.domain.masking import mask_id_number
@@ -65,12 +69,13 @@ from pensiondesk.gui.setup_wizard import (
     PAGE_VILLAGE,
     SetupWizard,
 )
-from pensiondesk.services import accounts, first_run, registration
+from pensiondesk.gui.sync_page import SyncPage
+from pensiondesk.services import accounts, first_run
 from pensiondesk.services.database import open_for_work
 from pensiondesk.services.recording import Actor
 from pensiondesk.store import cipher
 from pensiondesk.store.db import Database
-from pensiondesk.store.models import Contribution, Person, Receipt, Registration, utcnow
+from pensiondesk.store.models import Contribution, Person, Receipt, Registration
 
 pytestmark = pytest.mark.gui
 
@@ -153,9 +158,15 @@ def press_next(wizard: QWizard) -> None:
     raise AssertionError(f"no 下一步 on page {wizard.currentId()}")
 
 
-def enrol_through_the_screens(qtbot: QtBot, window: MainWindow, database: Database, first_user: Actor) -> None:
+def enrol_through_the_screens(
+    qtbot: QtBot,
+    window: MainWindow,
+    database: Database,
+    first_user: Actor,
+    server: CountyServer,  # noqa: F811
+) -> None:
     """参保登记 for every imported person as the manual's §4 says: 录入 (Ctrl+G), 初审 by a second user on 审核
-    (Ctrl+R), 上报 on 审核 → 待上报; then the county's approval, applied as the sync layer applies it."""
+    (Ctrl+R), 上报 on 审核 → 待上报; then §13 同步 to the real county server, which approves, and 同步 again."""
     tiers = {IDS[name]: tier for name, *_, tier in ROSTER}
     with database.session() as session:
         people = {p.id_number: (p.id, p.name) for p in session.scalars(select(Person))}
@@ -247,12 +258,25 @@ def enrol_through_the_screens(qtbot: QtBot, window: MainWindow, database: Databa
             (ReviewState.SUBMITTED, USERNAME, "lizhuren")
         }
         assert {r.tier_fen for r in entered} == {tier * 100 for tier in tiers.values()}
-    # The county's approval, as the sync layer applies it.
-    with database.session(immediate=True) as session:
-        for entered_id in [r.id for r in entered]:
-            registration.apply_county_answer(session, entered_id, approved=True, reason=None, answered_at=utcnow())
+    # 同步 (§13): 立即同步 sends the registrations up to the real county server; the county approves them as
+    # ``pensiondesk-county approve`` does; the next 立即同步 brings the answers back and the people are enrolled.
+    window.show_page(window.sync_index)
+    sync_page = window.page(window.sync_index)
+    assert isinstance(sync_page, SyncPage)
+    with qtbot.waitSignal(sync_page.sync_finished, timeout=60_000):
+        assert sync_page.sync_now()
+    assert sync_page.message_label.text().startswith("同步完成"), sync_page.message_label.text()
+    with server.session() as county:
+        waiting = {row.record_id for row in admin.list_submitted(county) if row.record_type == "registration"}
+        assert waiting == {r.id for r in entered}
+        for record_id in waiting:
+            admin.answer(county, "registration", record_id, approved=True, reason=None, by="county")
+    with qtbot.waitSignal(sync_page.sync_finished, timeout=60_000):
+        assert sync_page.sync_now()
     with database.session() as session:
+        assert {r.review_state for r in session.scalars(select(Registration))} == {ReviewState.APPROVED}
         assert {p.status for p in session.scalars(select(Person))} == {PersonStatus.CONTRIBUTING}
+    window.show_page(0)
 
 
 def test_first_day_following_the_manual(
@@ -325,8 +349,9 @@ def test_first_day_following_the_manual(
         monkeypatch.setattr(ImportWizard, "exec", lambda self: self.show())
         setup.import_page.import_button.click()
         importer = setup.import_page.last_wizard
-        assert isinstance(importer, ImportWizard) and importer.isVisible()
-        qtbot.addWidget(importer)
+        assert (
+            isinstance(importer, ImportWizard) and importer.isVisible()
+        )  # a child of the setup wizard, closed with it
         # 第 1 步: the file (浏览 fills this box), 下一步.
         importer.file_page.path_edit.setText(str(roster))
         press_next(importer)
@@ -399,7 +424,7 @@ def test_first_day_following_the_manual(
         assert collect.message_label.text() == f"{PAYER}尚未参保登记：请先办理参保登记，再收缴费用"
         assert not collect.tier_combo.isEnabled()
 
-        enrol_through_the_screens(qtbot, window, database, accounts.current_actor())
+        enrol_through_the_screens(qtbot, window, database, accounts.current_actor(), server)
 
         # Again as §5 says: the ID (Alt+I), Enter; ↓ to the tier; Enter to the amount; Enter collects and prints.
         qtbot.keyClick(collect.id_box, Qt.Key.Key_Escape)

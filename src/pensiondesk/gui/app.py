@@ -239,6 +239,9 @@ def run_gui(
     from pensiondesk.store.errors import StoreError
 
     app = _application(argv)
+    from pensiondesk.gui.collector import pin_garbage_collection
+
+    pin_garbage_collection(app)  # cycles holding Qt widgets are freed in this thread, never in a worker's
     install_excepthook(log_dir)
     apply_text_size(app, text_size())  # the size chosen on this computer (设置 → 字体大小), before any window
     install_translators(app, language or ui_language())  # before any window: texts are translated when made
