@@ -193,12 +193,16 @@ def large_village_db(tmp_path: Path) -> Iterator[VillageDb]:
     db.engine.dispose()
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True)
 def _garbage_collected_in_the_gui_thread(qapp: Any) -> Iterator[None]:
-    """As the program does (gui/collector.py): cycles are collected by a GUI-thread timer, not in worker threads,
-    where freeing a Qt widget crashed the process."""
+    """As the program does while its window is open (gui/collector.py): cycles are collected by a GUI-thread timer,
+    not in worker threads, where freeing a Qt widget crashed the process. Automatic collection is back after each
+    test, so the tests outside tests/gui run as they always did."""
+    import gc
+
     from pensiondesk.gui.collector import pin_garbage_collection
 
     collector = pin_garbage_collection(qapp)
     yield
     collector.stop()
+    gc.collect()  # in this (the GUI) thread, what the test left in cycles

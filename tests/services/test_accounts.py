@@ -78,7 +78,7 @@ def encrypted(encrypted_template: tuple[Path, str], tmp_path: Path) -> tuple[Pat
 
 
 def first_person(path: Path) -> tuple[str, str]:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:  # ``with`` on a connection alone commits but never closes it
         name, id_number = conn.execute("SELECT name, id_number FROM person ORDER BY id_number LIMIT 1").fetchone()
     return str(name), str(id_number)
 

@@ -234,23 +234,31 @@ def run_gui(
     (``--lang``) overrides the one chosen on this computer (设置 → 界面语言) and ``PENSIONDESK_LANG``. A database
     the program cannot open is explained in a message box and gives :data:`EXIT_DATABASE_ERROR`.
     """
+    from pensiondesk.gui.collector import pin_garbage_collection
+
+    app = _application(argv)
+
+    collector = pin_garbage_collection(app)  # cycles holding Qt widgets are freed in this thread, not a worker's
+    try:
+        return _run(app, Path(db_path), log_dir, language)
+    finally:
+        collector.stop()
+
+
+def _run(app: QApplication, db_path: Path, log_dir: Path | None, language: Language | None) -> int:
     from pensiondesk.services.database import open_for_work
     from pensiondesk.services.settings import text_size, ui_language
     from pensiondesk.store.errors import StoreError
 
-    app = _application(argv)
-    from pensiondesk.gui.collector import pin_garbage_collection
-
-    pin_garbage_collection(app)  # cycles holding Qt widgets are freed in this thread, never in a worker's
     install_excepthook(log_dir)
     apply_text_size(app, text_size())  # the size chosen on this computer (设置 → 字体大小), before any window
     install_translators(app, language or ui_language())  # before any window: texts are translated when made
     from pensiondesk.gui.login_dialog import log_in_for_gui
 
-    if not log_in_for_gui(Path(db_path)):  # a database with users: 登录 first (services/accounts.py)
+    if not log_in_for_gui(db_path):  # a database with users: 登录 first (services/accounts.py)
         return 0
     try:
-        database = open_for_work(Path(db_path))
+        database = open_for_work(db_path)
     except StoreError as error:
         show_store_error(None, error)
         return EXIT_DATABASE_ERROR

@@ -61,11 +61,14 @@ _collector: MainThreadCollector | None = None
 
 
 def pin_garbage_collection(app: QCoreApplication) -> MainThreadCollector:
-    """Start (once) the GUI-thread collector for ``app``; call from the GUI thread after the application exists."""
+    """Start the GUI-thread collector for ``app`` unless it runs already; call from the GUI thread once the
+    application exists, and :meth:`MainThreadCollector.stop` it when the event loop has ended (automatic
+    collection comes back then: nothing would run the timer any more)."""
     global _collector
     if QThread.currentThread() is not app.thread():
         raise RuntimeError("pin_garbage_collection must be called from the GUI thread")
     if _collector is None:
         _collector = MainThreadCollector(app)
+    if not _collector.timer.isActive():
         _collector.start()
     return _collector
