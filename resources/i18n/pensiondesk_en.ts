@@ -735,6 +735,77 @@ The number can never be used for a receipt again and counts as lost when reconci
     </message>
 </context>
 <context>
+    <name>BulkRegistrationDialog</name>
+    <message>
+        <source>批量参保登记</source>
+        <translation>Register several people</translation>
+    </message>
+    <message>
+        <source>为选中的 %d 人办理参保登记</source>
+        <translation>Register the %d selected people</translation>
+    </message>
+    <message>
+        <source>自动（每人按已登记的身份，没有则为普通）</source>
+        <translation>Automatic (each person&apos;s recorded category, else ordinary)</translation>
+    </message>
+    <message>
+        <source>登记日期(&amp;D)：</source>
+        <translation>Registration &amp;date:</translation>
+    </message>
+    <message>
+        <source>参保身份：</source>
+        <translation>Category:</translation>
+    </message>
+    <message>
+        <source>缴费档次(&amp;T)：</source>
+        <translation>Contribution &amp;tier:</translation>
+    </message>
+    <message>
+        <source>只列出选中的每个人都能选择的档次。每人单独登记：不能登记的人（例如已参保、未满16周岁）不写入任何内容，登记后列出原因。登记后由另一位工作人员在“审核”中初审。</source>
+        <translation>Only the tiers every selected person may choose are listed. Each person is registered on their own: nothing is saved for someone who cannot be registered (for example already enrolled, or under 16), and the reasons are listed afterwards. Another staff member then checks the registrations under “Review”.</translation>
+    </message>
+    <message>
+        <source>登记 %d 人(&amp;S)</source>
+        <translation>Regi&amp;ster %d people</translation>
+    </message>
+    <message>
+        <source>停止（其余的人不再登记）</source>
+        <translation>Stop (register no one else)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>暂不选择</source>
+        <translation>Not chosen yet</translation>
+    </message>
+    <message>
+        <source>%s 元</source>
+        <translation>%s yuan</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>已录入 %d 人，%d 人未登记。</source>
+        <translation>%d people entered, %d not registered.</translation>
+    </message>
+    <message>
+        <source>已停止：其余 %d 人没有登记。</source>
+        <translation>Stopped: the other %d people were not registered.</translation>
+    </message>
+    <message>
+        <source>请另一位工作人员在“审核”中初审。</source>
+        <translation>Another staff member must check them under “Review”.</translation>
+    </message>
+    <message>
+        <source>%s：%s</source>
+        <translation>%s: %s</translation>
+    </message>
+</context>
+<context>
     <name>CollectTab</name>
     <message>
         <source>输入或粘贴身份证号（或后 6 位），按回车</source>
@@ -2919,6 +2990,10 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <translation>Registration of %s entered; another staff member must check it under “Review”</translation>
     </message>
     <message>
+        <source>已录入 %d 人的参保登记，%d 人未登记；请另一位工作人员在“审核”中初审</source>
+        <translation>Registrations of %d people entered, %d not registered; another staff member must check them under “Review”</translation>
+    </message>
+    <message>
         <source>还没有设置本村，不能导出花名册；请先在设置中选择本村</source>
         <translation>The village has not been set up, so no roster can be exported; choose the village in Settings first</translation>
     </message>
@@ -3624,6 +3699,7 @@ Once submitted, the village cannot change or withdraw them until the township an
     <name>RegistrationDialog</name>
     <message>
         <source>参保登记 — %s</source>
+        <extracomment>People registered per transaction by :class:`BulkRegistrationDialog` (the write lock is let go in between).</extracomment>
         <translation>Registration — %s</translation>
     </message>
     <message>

@@ -18,8 +18,8 @@ from pensiondesk.domain.codes import PersonStatus, ReviewState, UserRole
 from pensiondesk.domain.pension import age_on
 from pensiondesk.gui import review_page
 from pensiondesk.gui.main_window import MainWindow
-from pensiondesk.gui.qt import QApplication, QDialog, Qt, QTableWidget, QTimer
-from pensiondesk.gui.registration_dialog import RegistrationDialog
+from pensiondesk.gui.qt import QApplication, QDialog, QItemSelectionModel, Qt, QTableWidget, QTimer
+from pensiondesk.gui.registration_dialog import BulkRegistrationDialog, RegistrationDialog
 from pensiondesk.gui.review_page import ReviewPage
 from pensiondesk.services import accounts
 from pensiondesk.services.demo import create_demo_village
@@ -179,6 +179,77 @@ def test_ctrl_g_on_the_person_list_registers_and_says_so(qtbot: QtBot, db: Datab
     with db.session() as session:
         stored = session.scalars(select(Registration).where(Registration.person_id == person.id)).one()
         assert (stored.review_state, stored.entered_by, stored.tier_fen) == (ReviewState.ENTERED, "alice", 200_00)
+
+
+def test_ctrl_g_on_several_rows_registers_them_all_and_lists_the_refusals(qtbot: QtBot, db: Database) -> None:
+    adults = may_enrol(db, 3)
+    with db.session() as session:
+        enrolled = session.scalars(
+            select(Person).where(Person.status == PersonStatus.CONTRIBUTING).order_by(Person.id_number)
+        ).first()
+        child = session.scalars(
+            select(Person).where(Person.birth_date > date.today() - timedelta(days=15 * 365)).order_by(Person.id_number)
+        ).first()
+        assert enrolled is not None and child is not None
+        refused_names = {enrolled.name, child.name}
+        refused_ids = {enrolled.id, child.id}
+    chosen = [adults[0].id, enrolled.id, adults[1].id, child.id, adults[2].id]
+    accounts.set_current_actor(ALICE)
+    window = MainWindow(db.session, db.path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.person_page
+    actions = page.person_actions
+    assert page.table.selectionMode() is page.table.SelectionMode.ExtendedSelection
+    assert actions.select_person(chosen[0])
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for person_id in chosen[1:]:
+        row = page.model.row_of(person_id)
+        assert row is not None
+        page.table.selectionModel().select(page.model.index(row, 0), flags)
+    assert sorted(actions.selected_person_ids()) == sorted(chosen)
+    before = counts(db)
+    seen: list[tuple[str, list[str], list[str], str]] = []
+
+    def fill_in() -> None:
+        dialog = actions.last_dialog
+        try:
+            assert isinstance(dialog, BulkRegistrationDialog)
+            tiers = [dialog.tier_combo.itemText(i) for i in range(dialog.tier_combo.count())]
+            assert dialog.date_edit.maximumDate() == dialog.date_edit.date()  # today, not later
+            assert dialog.choose_tier(200_00)
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+            assert dialog.finished_run and dialog.isVisible()  # open, showing the result
+            refusals = [dialog.refusal_list.item(i).text() for i in range(dialog.refusal_list.count())]
+            seen.append((dialog.heading.text(), tiers, refusals, dialog.summary_label.text()))
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # 关闭
+        finally:
+            for widget in QApplication.topLevelWidgets():  # never leave a modal open: the test would hang
+                if isinstance(widget, QDialog) and widget.isVisible():
+                    widget.reject()
+
+    QTimer.singleShot(0, fill_in)
+    qtbot.keyClick(page.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    ((heading, tiers, refusals, summary),) = seen
+    assert heading == "为选中的 5 人办理参保登记"
+    assert tiers[0] == "暂不选择" and "200 元" in tiers
+    assert summary.startswith("已录入 3 人，2 人未登记。")
+    assert len(refusals) == 2
+    assert {text.split("：", 1)[0] for text in refusals} == refused_names
+    assert any("已经参保" in text for text in refusals) and any("未满16周岁" in text for text in refusals)
+    assert window.statusBar().currentMessage().startswith("已录入 3 人的参保登记，2 人未登记")
+    assert counts(db) == (before[0] + 3, before[1] + 3, before[2] + 3)
+    with db.session() as session:
+        stored = session.scalars(select(Registration).where(Registration.person_id.in_(chosen))).all()
+        assert sorted(r.person_id for r in stored) == sorted(p.id for p in adults)
+        assert {(r.review_state, r.entered_by, r.tier_fen) for r in stored} == {(ReviewState.ENTERED, "alice", 200_00)}
+        assert not set(r.person_id for r in stored) & refused_ids
+    page.model.load_rest()
+    qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # Ctrl+A selects the whole list
+    assert len(actions.selected_person_ids()) == page.model.rowCount() > 5
 
 
 # --- 上报 on the review page --------------------------------------------------------------------------------------

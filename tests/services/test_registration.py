@@ -23,7 +23,9 @@ from pensiondesk.services.registration import (
     COUNTY,
     apply_county_answer,
     checked_registrations,
+    common_tiers,
     register,
+    register_many,
     registration_options,
     returned_registrations,
     review_queue,
@@ -428,3 +430,54 @@ def test_the_whole_workflow_on_a_demo_village(db: Database) -> None:
         assert statuses == [PersonStatus.CONTRIBUTING, PersonStatus.NOT_ENROLLED] * 2 + [PersonStatus.CONTRIBUTING]
         assert len(returned_registrations(s)) == 2
         assert verify_audit_chain(s) is None
+
+
+# --- register_many (批量参保登记) ---
+
+
+def test_register_many_enters_each_it_may_and_lists_the_refusals(db: Database, village_id: str) -> None:
+    adults = [person(db, village_id, name, date(1980 + i, 5, 1), seq=21 + i) for i, name in enumerate("甲乙丙")]
+    enrolled = person(db, village_id, "周九", date(1975, 1, 1), seq=31)
+    child = person(db, village_id, "小明", date(2012, 1, 1), seq=32)
+    with db.session() as s:
+        s.get_one(Person, enrolled).status = PersonStatus.CONTRIBUTING
+    chosen = [adults[0], enrolled, adults[1], child, adults[2]]
+    before = counts(db)
+    seen: list[int] = []
+    with db.session() as s:
+        assert common_tiers(s, chosen, registered_on=date(2026, 3, 1))  # the tiers all five may choose
+        result = register_many(
+            s,
+            WANG,
+            chosen,
+            registered_on=date(2026, 3, 1),
+            tier_yuan="300",
+            today=TODAY,
+            progress=lambda done: seen.append(done) is None,
+        )
+    assert seen == [1, 2, 3, 4, 5] and not result.stopped
+    assert len(result.registration_ids) == 3
+    assert [(r.person_id, r.name) for r in result.refused] == [(enrolled, "周九"), (child, "小明")]
+    assert "已经参保（状态：参保缴费）" in result.refused[0].reason
+    assert "未满16周岁" in result.refused[1].reason
+    assert counts(db) == (before[0] + 3, before[1], before[2] + 3, before[3] + 3)
+    with db.session() as s:
+        stored = s.scalars(select(Registration)).all()
+        assert sorted(r.person_id for r in stored) == sorted(adults)
+        assert {(r.review_state, r.entered_by, r.tier_fen) for r in stored} == {(ReviewState.ENTERED, "wang", 30000)}
+        assert sorted(r.id for r in stored) == sorted(result.registration_ids)
+        audited = s.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "register")).all()
+        assert sorted(audited) == sorted(result.registration_ids)
+        queued = s.scalars(select(OutboxEntry.record_id).where(OutboxEntry.record_type == "registration")).all()
+        assert sorted(queued) == sorted(result.registration_ids)
+        assert verify_audit_chain(s) is None
+        assert s.get_one(Person, enrolled).status is PersonStatus.CONTRIBUTING
+
+
+def test_register_many_stops_when_asked_and_keeps_what_was_entered(db: Database, village_id: str) -> None:
+    chosen = [person(db, village_id, name, date(1980 + i, 5, 1), seq=41 + i) for i, name in enumerate("甲乙丙")]
+    with db.session() as s:
+        result = register_many(s, WANG, chosen, registered_on=date(2026, 3, 1), today=TODAY, progress=lambda d: d < 1)
+    assert len(result.registration_ids) == 1 and result.not_tried == 2 and result.stopped
+    with db.session() as s:
+        assert s.scalars(select(Registration.person_id)).all() == [chosen[0]]

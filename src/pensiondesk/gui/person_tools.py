@@ -278,8 +278,18 @@ class PersonActions(QObject):
     # --- helpers --------------------------------------------------------------------------------------------
 
     def selected_person_id(self) -> str | None:
+        """The person of the current row (the one 修改, 家庭 and the single 参保登记 act on)."""
         index = self._page.table.currentIndex()
         return self._page.model.person_id(index.row()) if index.isValid() else None
+
+    def selected_person_ids(self) -> list[str]:
+        """Every selected person, in list order (Shift/Ctrl+click or Ctrl+A select several)."""
+        selection = self._page.table.selectionModel()
+        if selection is None:
+            return []
+        rows = sorted({index.row() for index in selection.selectedRows()})
+        found = (self._page.model.person_id(row) for row in rows)
+        return [person_id for person_id in found if person_id is not None]
 
     def select_person(self, person_id: str) -> bool:
         """Select ``person_id`` in the list, clearing the search and filters when they hide the person."""
@@ -353,7 +363,11 @@ class PersonActions(QObject):
             self.select_person(person_id)
 
     def register_selected(self) -> bool:
-        """参保登记 (Ctrl+G): enter the selected person's registration; True when one was entered."""
+        """参保登记 (Ctrl+G): enter the selected person's registration — or, with several selected, everyone's
+        (批量参保登记); True when at least one was entered."""
+        chosen = self.selected_person_ids()
+        if len(chosen) > 1:
+            return self._register_many(chosen)
         person_id = self._need_selection()
         if person_id is None:
             return False
@@ -375,6 +389,25 @@ class PersonActions(QObject):
         self.select_person(person_id)
         self.message.emit(self.tr("已录入%s的参保登记，请另一位工作人员在“审核”中初审") % dialog.options.name)
         return True
+
+    def _register_many(self, person_ids: list[str]) -> bool:
+        from pensiondesk.gui.registration_dialog import BulkRegistrationDialog
+
+        try:
+            dialog = BulkRegistrationDialog(self._session_factory, person_ids, self._widget)
+        except StoreError as error:
+            show_store_error(self._widget, error)
+            return False
+        self.last_dialog = dialog
+        dialog.exec()
+        if not dialog.finished_run:
+            return False
+        self._page.refresh()
+        self.message.emit(
+            self.tr("已录入 %d 人的参保登记，%d 人未登记；请另一位工作人员在“审核”中初审")
+            % (len(dialog.registration_ids), len(dialog.refused))
+        )
+        return bool(dialog.registration_ids)
 
     def import_roster(self) -> None:
         """导入花名册… (Ctrl+I)."""

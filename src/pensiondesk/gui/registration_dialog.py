@@ -6,24 +6,35 @@ the person holds that counts, else 普通) and 缴费档次 (only the tiers the 
 登记 calls :func:`pensiondesk.services.registration.register` in one transaction; a refusal is shown inside the
 dialog in the service's words and nothing is written. The registration is then 已录入 and waits for 初审 by another
 person on 审核 (domain.md §14).
+
+:class:`BulkRegistrationDialog` is the same for several selected people at once (批量参保登记): 登记日期, one
+缴费档次 among those every selected person may choose (:func:`~pensiondesk.services.registration.common_tiers`),
+参保身份 自动 for everyone. 登记 calls :func:`~pensiondesk.services.registration.register_many` a chunk of people per
+transaction (the database is not held for the whole run), all or nothing per person; a progress bar runs meanwhile,
+停止 leaves the rest unregistered, and the dialog then lists who was not registered and why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from pensiondesk.gui.errors import show_store_error
 from pensiondesk.gui.person_form import ProblemLabel, current_actor
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
+    QCloseEvent,
     QComboBox,
+    QCoreApplication,
     QDate,
     QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QProgressBar,
     QPushButton,
     Qt,
     QVBoxLayout,
@@ -33,10 +44,13 @@ from pensiondesk.services import registration
 from pensiondesk.services.contributions import tier_text
 from pensiondesk.services.people_types import Problem, ServiceError
 from pensiondesk.services.recording import Actor
-from pensiondesk.services.registration import RegistrationOptions
+from pensiondesk.services.registration import BulkRefusal, RegistrationOptions
 from pensiondesk.store.errors import StoreError
 
-__all__ = ["RegistrationDialog"]
+__all__ = ["BulkRegistrationDialog", "RegistrationDialog"]
+
+#: People registered per transaction by :class:`BulkRegistrationDialog` (the write lock is let go in between).
+BULK_CHUNK = 100
 
 
 def _qdate(day: date) -> QDate:
@@ -233,3 +247,240 @@ class RegistrationDialog(QDialog):
         self.problem_label.show_problems([])
         self.accept()
         return True
+
+
+class BulkRegistrationDialog(QDialog):
+    """批量参保登记 for several people; after 登记, :attr:`registration_ids` and :attr:`refused` say what was done."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        person_ids: Sequence[str],
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        actor: Callable[[], Actor] = current_actor,
+    ) -> None:
+        super().__init__(parent)
+        self._session_factory = session_factory
+        self._person_ids = list(dict.fromkeys(person_ids))
+        self._today = today or date.today()
+        self._actor = actor
+        self._running = False
+        self._stop_requested = False
+        self.finished_run = False
+        self.registration_ids: list[str] = []
+        self.refused: list[BulkRefusal] = []
+        self.not_tried = 0
+        self.setWindowTitle(self.tr("批量参保登记"))
+        self.setModal(True)
+
+        count = len(self._person_ids)
+        self.heading = QLabel(self.tr("为选中的 %d 人办理参保登记") % count)
+        self.heading.setObjectName("bulkHeading")
+        self.date_edit = QDateEdit(_qdate(self._today))
+        self.date_edit.setObjectName("registeredOn")
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMaximumDate(_qdate(self._today))
+        self.category_label = QLabel(self.tr("自动（每人按已登记的身份，没有则为普通）"))
+        self.tier_combo = QComboBox()
+        self.tier_combo.setObjectName("registrationTier")
+        self.problem_label = ProblemLabel()
+        self.problem_label.setObjectName("registrationProblems")
+
+        form = QFormLayout()
+        form.addRow(self.heading)
+        date_label = QLabel(self.tr("登记日期(&D)："))
+        date_label.setBuddy(self.date_edit)
+        form.addRow(date_label, self.date_edit)
+        form.addRow(self.tr("参保身份："), self.category_label)
+        tier_label = QLabel(self.tr("缴费档次(&T)："))
+        tier_label.setBuddy(self.tier_combo)
+        form.addRow(tier_label, self.tier_combo)
+        note = QLabel(
+            self.tr(
+                "只列出选中的每个人都能选择的档次。每人单独登记：不能登记的人（例如已参保、未满16周岁）不写入任何内容，"
+                "登记后列出原因。登记后由另一位工作人员在“审核”中初审。"
+            )
+        )
+        note.setWordWrap(True)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("bulkProgress")
+        self.progress_bar.setRange(0, max(1, count))
+        self.progress_bar.setValue(0)
+        self.progress_bar.hide()
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("bulkSummary")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.hide()
+        self.refusal_list = QListWidget()
+        self.refusal_list.setObjectName("bulkRefusals")
+        self.refusal_list.setWordWrap(True)
+        self.refusal_list.hide()
+
+        self.ok_button = QPushButton(self.tr("登记 %d 人(&S)") % count)
+        self.ok_button.setObjectName("registerButton")
+        self.ok_button.setDefault(True)
+        self.ok_button.clicked.connect(lambda _checked=False: self.submit())
+        self.stop_button = QPushButton(self.tr("停止（其余的人不再登记）"))
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setAutoDefault(False)
+        self.stop_button.clicked.connect(lambda _checked=False: self.request_stop())
+        self.stop_button.hide()
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.refusal_list, 1)
+        layout.addLayout(buttons)
+
+        self._fill_tiers()
+        self.date_edit.dateChanged.connect(lambda _day: self._fill_tiers())
+        self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.setMinimumWidth(560)
+
+    @property
+    def registered_on(self) -> date:
+        day = self.date_edit.date()
+        return date(day.year(), day.month(), day.day())
+
+    def _fill_tiers(self) -> None:
+        """The tiers every selected person may choose on the registration date, keeping the chosen one."""
+        chosen = self.tier_combo.currentData()
+        try:
+            with self._session_factory() as session:
+                tiers = registration.common_tiers(session, self._person_ids, registered_on=self.registered_on)
+        except ServiceError as error:
+            self.problem_label.show_problems(error.problems)
+            tiers = ()
+        except StoreError as error:
+            show_store_error(self, error)
+            tiers = ()
+        else:
+            self.problem_label.show_problems([])
+        self.tier_combo.clear()
+        self.tier_combo.addItem(self.tr("暂不选择"), None)
+        for fen in tiers:
+            self.tier_combo.addItem(self.tr("%s 元") % tier_text(fen), fen)
+        self.tier_combo.setCurrentIndex(max(0, self.tier_combo.findData(chosen)) if chosen is not None else 0)
+
+    def choose_tier(self, fen: int | None) -> bool:
+        """Choose the tier of ``fen`` yuan-cents (``None``: 暂不选择); False when it is not offered."""
+        index = self.tier_combo.findData(fen)
+        if index < 0:
+            return False
+        self.tier_combo.setCurrentIndex(index)
+        return True
+
+    # --- 登记 -----------------------------------------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """停止: the people not yet registered are left as they are (those already registered stay)."""
+        if self._running:
+            self._stop_requested = True
+            self.stop_button.setEnabled(False)
+
+    def reject(self) -> None:
+        if self._running:  # Esc or the close button while registering: stop, do not leave the dialog half-way
+            self.request_stop()
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._running:
+            self.request_stop()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def submit(self) -> bool:
+        """登记: register everyone selected; the dialog stays open to show who was not registered and why.
+
+        True when the run finished (stopped or not); False when nothing could be written (a store error).
+        """
+        if self._running or self.finished_run:
+            return False
+        fen = self.tier_combo.currentData()
+        tier_yuan = None if fen is None else tier_text(int(fen))
+        day = self.registered_on
+        actor = self._actor()
+        self._running = True
+        self._stop_requested = False
+        for widget in (self.date_edit, self.tier_combo, self.ok_button, self.cancel_button):
+            widget.setEnabled(False)
+        self.stop_button.show()
+        self.stop_button.setEnabled(True)
+        self.progress_bar.show()
+        last_paint = time.monotonic()
+
+        def progress(done: int) -> bool:
+            nonlocal last_paint
+            now = time.monotonic()
+            if now - last_paint >= 0.05:  # keep the window alive without spending the run on painting
+                self.progress_bar.setValue(offset + done)
+                QCoreApplication.processEvents()
+                last_paint = time.monotonic()
+            return not self._stop_requested
+
+        failure: StoreError | None = None
+        offset = 0
+        try:
+            while offset < len(self._person_ids) and not self._stop_requested:
+                chunk = self._person_ids[offset : offset + BULK_CHUNK]
+                with self._session_factory() as session:
+                    result = registration.register_many(
+                        session,
+                        actor,
+                        chunk,
+                        registered_on=day,
+                        tier_yuan=tier_yuan,
+                        today=self._today,
+                        progress=progress,
+                    )
+                self.registration_ids.extend(result.registration_ids)
+                self.refused.extend(result.refused)
+                offset += len(chunk) - result.not_tried
+        except StoreError as error:
+            failure = error
+        finally:
+            self._running = False
+        self.not_tried = len(self._person_ids) - offset
+        self.progress_bar.setValue(offset)
+        self.finished_run = True
+        self.stop_button.hide()
+        self.cancel_button.setText(self.tr("关闭"))
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setDefault(True)
+        self.cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._show_result()
+        if failure is not None:
+            show_store_error(self, failure)
+            return False
+        return True
+
+    def _show_result(self) -> None:
+        text = self.tr("已录入 %d 人，%d 人未登记。") % (len(self.registration_ids), len(self.refused))
+        if self.not_tried:
+            text += self.tr("已停止：其余 %d 人没有登记。") % self.not_tried
+        if self.registration_ids:
+            text += self.tr("请另一位工作人员在“审核”中初审。")
+        self.summary_label.setText(text)
+        self.summary_label.show()
+        self.refusal_list.clear()
+        for refusal in self.refused:
+            self.refusal_list.addItem(self.tr("%s：%s") % (refusal.name, refusal.reason))
+        self.refusal_list.setVisible(bool(self.refused))

@@ -29,7 +29,7 @@ edit), so a later local edit is not mistaken for a conflict.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,12 +49,16 @@ from pensiondesk.store.models import Person, PersonCategory, Registration, Villa
 
 __all__ = [
     "COUNTY",
+    "BulkRefusal",
+    "BulkRegistrationResult",
     "CategoryOption",
     "RegistrationItem",
     "RegistrationOptions",
     "apply_county_answer",
     "checked_registrations",
+    "common_tiers",
     "register",
+    "register_many",
     "registration_options",
     "returned_registrations",
     "review_queue",
@@ -316,6 +320,97 @@ def register(
         after=snapshot(registration),
     )
     return registration
+
+
+@dataclass(frozen=True, slots=True)
+class BulkRefusal:
+    """A person :func:`register_many` did not register, and why (the words of :func:`register`)."""
+
+    person_id: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BulkRegistrationResult:
+    """What :func:`register_many` did: the new registrations' ids, the refusals, and whether it was stopped early
+    (``not_tried`` people were not looked at)."""
+
+    registration_ids: tuple[str, ...]
+    refused: tuple[BulkRefusal, ...]
+    not_tried: int = 0
+
+    @property
+    def stopped(self) -> bool:
+        return self.not_tried > 0
+
+
+def common_tiers(session: Session, person_ids: Sequence[str], *, registered_on: date) -> tuple[int, ...]:
+    """The tiers (fen) every one of ``person_ids`` may choose on ``registered_on`` with 参保身份 自动 (read only).
+
+    Persons that no longer exist are left out; no person at all gives the pack's tiers for 普通.
+    """
+    pack = policy_pack_in_force(session, registered_on)
+    held: dict[str, set[str]] = {person_id: set() for person_id in person_ids}
+    ids = list(held)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for person_id, code, valid_from, valid_to in session.execute(
+            select(
+                PersonCategory.person_id,
+                PersonCategory.category_code,
+                PersonCategory.valid_from,
+                PersonCategory.valid_to,
+            ).where(PersonCategory.person_id.in_(chunk))
+        ):
+            if (valid_from is None or valid_from <= registered_on) and (valid_to is None or registered_on <= valid_to):
+                held[person_id].add(code)
+    common: set[int] | None = None
+    seen: dict[frozenset[str], tuple[int, ...]] = {}
+    for codes in {frozenset(codes) for codes in held.values()}:
+        if codes not in seen:
+            seen[codes] = _allowed_tiers(pack, sorted(codes), _default_category(sorted(codes), pack))
+        common = set(seen[codes]) if common is None else common & set(seen[codes])
+    if common is None:
+        return _allowed_tiers(pack, (), None)
+    return tuple(sorted(common))
+
+
+def register_many(
+    session: Session,
+    actor: Actor,
+    person_ids: Sequence[str],
+    *,
+    registered_on: date,
+    tier_yuan: str | None = None,
+    today: date | None = None,
+    progress: Callable[[int], bool] | None = None,
+) -> BulkRegistrationResult:
+    """批量参保登记: :func:`register` each of ``person_ids`` (参保身份 自动) in its own SAVEPOINT.
+
+    All or nothing per person: a refusal rolls back only that person (nothing is written for them) and is
+    collected with its reason; the others are entered as :func:`register` enters one, each with its audit entry
+    and outbox row, in the caller's transaction. ``progress(done)`` is called after each person; when it returns
+    False the rest are not tried (those already entered stay). A store error is not caught: the caller's
+    transaction then rolls back everything.
+    """
+    day = today or date.today()
+    entered: list[str] = []
+    refused: list[BulkRefusal] = []
+    ids = list(dict.fromkeys(person_ids))
+    for done, person_id in enumerate(ids, start=1):
+        try:
+            with session.begin_nested():
+                registration = register(
+                    session, actor, person_id, registered_on=registered_on, tier_yuan=tier_yuan, today=day
+                )
+            entered.append(registration.id)
+        except ServiceError as error:
+            name = session.scalar(select(Person.name).where(Person.id == person_id)) or ""
+            refused.append(BulkRefusal(person_id, name, error.user_message))
+        if progress is not None and not progress(done) and done < len(ids):
+            return BulkRegistrationResult(tuple(entered), tuple(refused), not_tried=len(ids) - done)
+    return BulkRegistrationResult(tuple(entered), tuple(refused))
 
 
 def _get(session: Session, registration_id: str) -> Registration:
