@@ -247,6 +247,14 @@ def test_ctrl_g_on_several_rows_registers_them_all_and_lists_the_refusals(qtbot:
         assert sorted(r.person_id for r in stored) == sorted(p.id for p in adults)
         assert {(r.review_state, r.entered_by, r.tier_fen) for r in stored} == {(ReviewState.ENTERED, "alice", 200_00)}
         assert not set(r.person_id for r in stored) & refused_ids
+    # Ctrl+click takes the current row out of a two-row selection: the one left selected is the one meant.
+    assert actions.select_person(chosen[0])
+    second = page.model.row_of(chosen[2])
+    assert second is not None
+    page.table.selectionModel().select(page.model.index(second, 0), flags)
+    deselect = QItemSelectionModel.SelectionFlag.Deselect | QItemSelectionModel.SelectionFlag.Rows
+    page.table.selectionModel().select(page.table.currentIndex(), deselect)
+    assert actions.selected_person_ids() == [chosen[2]] and actions.selected_person_id() == chosen[2]
     page.model.load_rest()
     qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # Ctrl+A selects the whole list
     assert len(actions.selected_person_ids()) == page.model.rowCount() > 5

@@ -278,8 +278,15 @@ class PersonActions(QObject):
     # --- helpers --------------------------------------------------------------------------------------------
 
     def selected_person_id(self) -> str | None:
-        """The person of the current row (the one 修改, 家庭 and the single 参保登记 act on)."""
-        index = self._page.table.currentIndex()
+        """The person 修改, 家庭 and the one-person 参保登记 act on: the current row — unless Ctrl+click has taken
+        it out of the selection and exactly one other row is selected, which is then the one meant."""
+        table = self._page.table
+        index = table.currentIndex()
+        selection = table.selectionModel()
+        if selection is not None and index.isValid() and not selection.isRowSelected(index.row()):
+            rows = {selected.row() for selected in selection.selectedRows()}
+            if len(rows) == 1:
+                return self._page.model.person_id(rows.pop())
         return self._page.model.person_id(index.row()) if index.isValid() else None
 
     def selected_person_ids(self) -> list[str]:
