@@ -425,6 +425,7 @@ class BulkRegistrationDialog(QDialog):
         self.stop_button.show()
         self.stop_button.setEnabled(True)
         self.progress_bar.show()
+        self._grow()
         last_paint = time.monotonic()
 
         def progress(done: int) -> bool:
@@ -484,3 +485,16 @@ class BulkRegistrationDialog(QDialog):
         for refusal in self.refused:
             self.refusal_list.addItem(self.tr("%s：%s") % (refusal.name, refusal.reason))
         self.refusal_list.setVisible(bool(self.refused))
+        self._grow()
+
+    def _grow(self) -> None:
+        """Make room for what has just appeared (progress, summary, the refusals) instead of squeezing the fields."""
+        if self.refusal_list.isVisible():
+            lines = min(max(self.refusal_list.count(), 3), 10)
+            line = self.refusal_list.fontMetrics().height()
+            self.refusal_list.setMinimumHeight(int(line * 1.6 * lines) + 8)  # an entry may wrap to two lines
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        hint = self.sizeHint()
+        self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
