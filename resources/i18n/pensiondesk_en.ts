@@ -778,11 +778,11 @@ The number can never be used for a receipt again and counts as lost when reconci
     </message>
     <message>
         <source>暂不选择</source>
-        <translation>Not chosen yet</translation>
+        <translation type="vanished">Not chosen yet</translation>
     </message>
     <message>
         <source>%s 元</source>
-        <translation>%s yuan</translation>
+        <translation type="vanished">%s yuan</translation>
     </message>
     <message>
         <source>关闭</source>
@@ -3699,7 +3699,6 @@ Once submitted, the village cannot change or withdraw them until the township an
     <name>RegistrationDialog</name>
     <message>
         <source>参保登记 — %s</source>
-        <extracomment>People registered per transaction by :class:`BulkRegistrationDialog` (the write lock is let go in between).</extracomment>
         <translation>Registration — %s</translation>
     </message>
     <message>
@@ -3756,6 +3755,7 @@ Once submitted, the village cannot change or withdraw them until the township an
     </message>
     <message>
         <source>暂不选择</source>
+        <extracomment>People registered per transaction by :class:`BulkRegistrationDialog` (the write lock is let go in between).</extracomment>
         <translation>Not chosen yet</translation>
     </message>
     <message>

@@ -17,6 +17,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from pensiondesk.paths import data_dir
 
 if TYPE_CHECKING:
     from pensiondesk.services.settings import Language
+    from pensiondesk.store.db import Database
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # some input was invalid (an ID, a row); the command ran
@@ -78,6 +80,25 @@ def _db_path(args: argparse.Namespace) -> Path:
     if args.db:
         return Path(args.db).expanduser()
     return demo_db_path() if getattr(args, "demo", False) else default_db_path()
+
+
+def open_village_database(args: argparse.Namespace) -> Database:
+    """The village database of ``--db`` (or ``--demo``, or the default), opened for work; a missing file is a
+    :class:`CliError` saying how to name it."""
+    from pensiondesk.services.database import open_for_work
+
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError(f"找不到数据库文件：{path}。请用 --db 指定本村的数据库文件。")
+    return open_for_work(path)
+
+
+def date_argument(text: str) -> date:
+    """An argparse ``type`` for dates: 2026-07-10 (or 2026/07/10)."""
+    try:
+        return date.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无效，请写成 2026-07-10") from None
 
 
 # --- commands -----------------------------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ from pensiondesk.cli import (
     CliError,
     Subparsers,
     add_command,
-    default_db_path,
-    demo_db_path,
+    date_argument,
+    open_village_database,
     subgroup,
 )
 
@@ -36,35 +36,15 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from pensiondesk.services.recording import Actor
-    from pensiondesk.store.db import Database
 
 KINDS = ("benefit", "survival", "enrolment", "death", "collective")
 METHOD_HELP = "认证方式：上门、实地、异地、人脸、数据比对（也可写 home_visit、on_site、elsewhere、face_self …）"
-
-
-def _database(args: argparse.Namespace) -> Database:
-    from pensiondesk.services.database import open_for_work
-
-    if args.db:
-        path = Path(args.db).expanduser()
-    else:
-        path = demo_db_path() if getattr(args, "demo", False) else default_db_path()
-    if not path.exists():
-        raise CliError(f"找不到数据库文件：{path}。请用 --db 指定本村的数据库文件。")
-    return open_for_work(path)
 
 
 def _actor() -> Actor:
     from pensiondesk.services.accounts import current_actor
 
     return current_actor()  # the logged-in user (--user), else $PENSIONDESK_USER or coordinator
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip().replace("/", "-"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”无效，请写成 2026-07-10") from None
 
 
 def _fen(text: str) -> int:
@@ -130,7 +110,7 @@ def cmd_print_notice(args: argparse.Namespace) -> int:
     from pensiondesk.store.models import PublicNotice
 
     out = _out(args.out, (".pdf",))
-    db = _database(args)
+    db = open_village_database(args)
     try:
         if args.notice:
             with db.session() as session:
@@ -173,7 +153,7 @@ def cmd_print_notification(args: argparse.Namespace) -> int:
 
     out = _out(args.out, (".pdf",))
     today = args.date or date.today()
-    db = _database(args)
+    db = open_village_database(args)
     try:
         with db.session() as session:
             if args.id:
@@ -197,7 +177,7 @@ def cmd_print_death_form(args: argparse.Namespace) -> int:
     from pensiondesk.services.pensioner_common import find_person_by_id_number
 
     out = _out(args.out, (".pdf",))
-    db = _database(args)
+    db = open_village_database(args)
     try:
         with db.session() as session:
             person = find_person_by_id_number(session, args.id)
@@ -223,7 +203,7 @@ def cmd_survival_record(args: argparse.Namespace) -> int:
 
     method = parse_method(args.method)
     actor = _actor()
-    db = _database(args)
+    db = open_village_database(args)
     try:
         with db.session(immediate=True) as session:
             person = find_person_by_id_number(session, args.id)
@@ -255,7 +235,7 @@ def cmd_death_report(args: argparse.Namespace) -> int:
     heir = None
     if args.heir_name or args.heir_id or args.heir_card:
         heir = HeirInput(args.heir_name or "", args.heir_id or "", args.heir_card or "")
-    db = _database(args)
+    db = open_village_database(args)
     try:
         with db.session(immediate=True) as session:
             person = find_person_by_id_number(session, args.id)
@@ -302,7 +282,7 @@ def cmd_import_deaths(args: argparse.Namespace) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise CliError(f"找不到文件：{source}")
-    db = _database(args)
+    db = open_village_database(args)
     try:
         with db.session(immediate=True) as session:
             result = import_death_list(session, source, actor=_actor(), reported_on=args.reported_on)
@@ -344,7 +324,7 @@ def cmd_report_progress(args: argparse.Namespace) -> int:
 
     out = _out(args.out, (".xlsx", ".pdf"))
     as_of = args.date or date.today()
-    db = _database(args)
+    db = open_village_database(args)
     try:
         with db.session() as session:
             report = progress_report(session, as_of=as_of)
@@ -385,7 +365,7 @@ def register(subparsers: Subparsers) -> None:
     )
     p.add_argument("--group", action="append", metavar="G", help="村民小组名称（可重复；默认全部小组）")
     p.add_argument("--period", metavar="P", help="期间：2026（年度）或 2026-11（月份）；默认按种类")
-    p.add_argument("--posted", type=_date, metavar="DATE", help="张贴日期（默认今天）")
+    p.add_argument("--posted", type=date_argument, metavar="DATE", help="张贴日期（默认今天）")
     p.add_argument("--days", type=int, metavar="N", help="公示天数（默认按政策包，一般 7 天）")
     p.add_argument("--mask-names", action="store_true", help="姓名第二个字显示为 *")
     orientation = p.add_mutually_exclusive_group()
@@ -397,7 +377,7 @@ def register(subparsers: Subparsers) -> None:
     p = add_command(prints, "notification", cmd_print_notification, "打印待遇领取通知表（PDF，每人一页）")
     p.add_argument("--id", action="append", metavar="ID", help="身份证号（可重复；默认：即将年满60周岁的全部人员）")
     p.add_argument("--months", type=int, default=None, metavar="N", help="提前几个月（默认按政策包）")
-    p.add_argument("--date", type=_date, metavar="DATE", help="通知日期（默认今天）")
+    p.add_argument("--date", type=date_argument, metavar="DATE", help="通知日期（默认今天）")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
 
     p = add_command(prints, "death-form", cmd_print_death_form, "打印注销登记暨丧葬补助金申请表（PDF）")
@@ -408,7 +388,7 @@ def register(subparsers: Subparsers) -> None:
     p = add_command(survival, "record", cmd_survival_record, "登记一次领取资格认证")
     p.add_argument("--id", required=True, metavar="ID", help="待遇领取人员的身份证号")
     p.add_argument("--method", required=True, metavar="M", help=METHOD_HELP)
-    p.add_argument("--date", required=True, type=_date, metavar="DATE", help="认证日期，例如 2026-07-10")
+    p.add_argument("--date", required=True, type=date_argument, metavar="DATE", help="认证日期，例如 2026-07-10")
     p.add_argument("--certifier", metavar="NAME", help="认证人（异地认证写认证机构；默认：操作员）")
     p.add_argument("--witness", metavar="NAME", help="见证人")
     p.add_argument(
@@ -420,8 +400,8 @@ def register(subparsers: Subparsers) -> None:
     death = subgroup(subparsers, "death", "死亡注销")
     p = add_command(death, "report", cmd_death_report, "登记死亡：停发、多领、丧葬补助金")
     p.add_argument("--id", required=True, metavar="ID", help="死者身份证号")
-    p.add_argument("--date", required=True, type=_date, metavar="DATE", help="死亡日期")
-    p.add_argument("--reported-on", type=_date, metavar="DATE", help="报告日期（默认今天）")
+    p.add_argument("--date", required=True, type=date_argument, metavar="DATE", help="死亡日期")
+    p.add_argument("--reported-on", type=date_argument, metavar="DATE", help="报告日期（默认今天）")
     p.add_argument(
         "--source",
         choices=("family", "civil_affairs", "police", "county"),
@@ -440,9 +420,9 @@ def register(subparsers: Subparsers) -> None:
     imports = subgroup(subparsers, "import", "导入数据")
     p = add_command(imports, "deaths", cmd_import_deaths, "导入民政死亡名单：按身份证号和姓名比对，登记匹配的死亡")
     p.add_argument("file", metavar="FILE", help="死亡名单（.xlsx、.xls、.csv），须有姓名、身份证号、死亡日期列")
-    p.add_argument("--reported-on", type=_date, metavar="DATE", help="报告日期（默认今天）")
+    p.add_argument("--reported-on", type=date_argument, metavar="DATE", help="报告日期（默认今天）")
 
     reports = subgroup(subparsers, "report", "报表")
     p = add_command(reports, "progress", cmd_report_progress, "工作进度（参保率、缴费率、发放率、认证率）")
     p.add_argument("--out", required=True, metavar="FILE", help="输出文件：.xlsx（乡镇汇总用）或 .pdf（打印）")
-    p.add_argument("--date", type=_date, metavar="DATE", help="统计日期（默认今天）")
+    p.add_argument("--date", type=date_argument, metavar="DATE", help="统计日期（默认今天）")

@@ -27,8 +27,7 @@ from pensiondesk.cli import (
     Subparsers,
     add_command,
     data_dir,
-    default_db_path,
-    demo_db_path,
+    open_village_database,
     subgroup,
 )
 
@@ -41,18 +40,6 @@ if TYPE_CHECKING:
 SHOWN_REJECTIONS = 20
 
 LIST_CHOICES = ("all", "contributors", "pension", "reaching60", "ineligible")
-
-
-def _database(args: argparse.Namespace) -> Database:
-    from pensiondesk.services.database import open_for_work
-
-    if args.db:
-        path = Path(args.db).expanduser()
-    else:
-        path = demo_db_path() if getattr(args, "demo", False) else default_db_path()
-    if not path.exists():
-        raise CliError(f"找不到数据库文件：{path}。请用 --db 指定本村的数据库文件。")
-    return open_for_work(path)
 
 
 def _village_id(db: Database) -> str:
@@ -114,7 +101,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     from pensiondesk.services.roster_import import RowStatus, execute_import, plan_import, write_report
 
     source = Path(args.file).expanduser()
-    db = _database(args)
+    db = open_village_database(args)
     try:
         village_id = _village_id(db)
         if args.dry_run:
@@ -169,7 +156,7 @@ def cmd_export_roster(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     if out.suffix.lower() != ".xlsx":
         raise CliError(f"导出文件应以 .xlsx 结尾：{out}")
-    db = _database(args)
+    db = open_village_database(args)
     try:
         village_id = _village_id(db)
         with db.session() as session:

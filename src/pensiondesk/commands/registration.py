@@ -12,32 +12,20 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pensiondesk.cli import EXIT_INVALID, EXIT_OK, CliError, Subparsers, add_command, default_db_path, demo_db_path
+from pensiondesk.cli import (
+    EXIT_INVALID,
+    EXIT_OK,
+    CliError,
+    Subparsers,
+    add_command,
+    date_argument,
+    open_village_database,
+)
 
 if TYPE_CHECKING:
-    from pensiondesk.store.db import Database
-
-
-def _database(args: argparse.Namespace) -> Database:
-    from pensiondesk.services.database import open_for_work
-
-    if args.db:
-        path = Path(args.db).expanduser()
-    else:
-        path = demo_db_path() if getattr(args, "demo", False) else default_db_path()
-    if not path.exists():
-        raise CliError(f"找不到数据库文件：{path}。请用 --db 指定本村的数据库文件。")
-    return open_for_work(path)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip().replace("/", "-"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”无效，请写成 2026-07-10") from None
+    pass
 
 
 def cmd_register(args: argparse.Namespace) -> int:
@@ -52,7 +40,7 @@ def cmd_register(args: argparse.Namespace) -> int:
     if args.submit and (args.tier or args.category or args.date):
         raise CliError("--submit 不能和 --tier、--category、--date 一起使用。")
     actor = accounts.current_actor()
-    db = _database(args)
+    db = open_village_database(args)
     try:
         with db.session(immediate=True) as session:
             if args.submit:
@@ -90,5 +78,5 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("number", nargs="?", metavar="ID_NUMBER", help="要登记的人员的身份证号")
     p.add_argument("--tier", metavar="YUAN", help="缴费档次（元），例如 300；不写为暂不选择")
     p.add_argument("--category", metavar="CODE", help="参保身份代码（默认：本人已登记的困难身份，没有则为普通）")
-    p.add_argument("--date", type=_date, metavar="DATE", help="登记日期（默认今天），例如 2026-07-10")
+    p.add_argument("--date", type=date_argument, metavar="DATE", help="登记日期（默认今天），例如 2026-07-10")
     p.add_argument("--submit", action="store_true", help="上报本村所有已通过村级初审、还没有上报的参保登记")

@@ -57,7 +57,53 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-class RegistrationDialog(QDialog):
+def _date_edit(today: date) -> QDateEdit:
+    """登记日期: today by default, never later."""
+    edit = QDateEdit(_qdate(today))
+    edit.setObjectName("registeredOn")
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    edit.setMaximumDate(_qdate(today))
+    return edit
+
+
+def _offer_tiers(combo: QComboBox, tiers: Sequence[int]) -> None:
+    """缴费档次: 暂不选择 and ``tiers`` (fen), keeping the chosen tier when it is still offered."""
+    chosen = combo.currentData()
+    combo.clear()
+    combo.addItem(QCoreApplication.translate("RegistrationDialog", "暂不选择"), None)
+    for fen in tiers:
+        combo.addItem(QCoreApplication.translate("RegistrationDialog", "%s 元") % tier_text(fen), fen)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
+
+
+class _DateAndTier:
+    """What both registration dialogs share: the 登记日期 edit and the 缴费档次 combo."""
+
+    date_edit: QDateEdit
+    tier_combo: QComboBox
+
+    @property
+    def registered_on(self) -> date:
+        day = self.date_edit.date()
+        return date(day.year(), day.month(), day.day())
+
+    @property
+    def tier_yuan(self) -> str | None:
+        """The chosen tier as the service takes it (``None``: 暂不选择)."""
+        fen = self.tier_combo.currentData()
+        return None if fen is None else tier_text(int(fen))
+
+    def choose_tier(self, fen: int | None) -> bool:
+        """Choose the tier of ``fen`` yuan-cents (``None``: 暂不选择); False when it is not offered."""
+        index = self.tier_combo.findData(fen)
+        if index < 0:
+            return False
+        self.tier_combo.setCurrentIndex(index)
+        return True
+
+
+class RegistrationDialog(_DateAndTier, QDialog):
     """参保登记 for one person; after 登记, :attr:`registration_id` holds the new registration's id.
 
     Raises :class:`ServiceError` when the person no longer exists (the caller says so and refreshes the list).
@@ -90,11 +136,7 @@ class RegistrationDialog(QDialog):
         self.age_label = QLabel()
         self.age_label.setObjectName("registrationAge")
 
-        self.date_edit = QDateEdit(_qdate(self._today))
-        self.date_edit.setObjectName("registeredOn")
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setMaximumDate(_qdate(self._today))
+        self.date_edit = _date_edit(self._today)
         self.category_combo = QComboBox()
         self.category_combo.setObjectName("registrationCategory")
         self.tier_combo = QComboBox()
@@ -148,11 +190,6 @@ class RegistrationDialog(QDialog):
         with self._session_factory() as session:
             return registration.registration_options(session, self._person_id, registered_on=day)
 
-    @property
-    def registered_on(self) -> date:
-        day = self.date_edit.date()
-        return date(day.year(), day.month(), day.day())
-
     def _date_changed(self) -> None:
         """Another date may fall under another policy pack, and the age changes: read the choices again."""
         try:
@@ -187,23 +224,11 @@ class RegistrationDialog(QDialog):
 
     def _fill_tiers(self) -> None:
         """The tiers the person may choose as the chosen 参保身份, keeping the chosen tier when still allowed."""
-        chosen = self.tier_combo.currentData()
-        allowed = self.options.tiers.get(self.category_combo.currentData(), self.options.tiers[None])
-        self.tier_combo.clear()
-        self.tier_combo.addItem(self.tr("暂不选择"), None)
-        for fen in allowed:
-            self.tier_combo.addItem(self.tr("%s 元") % tier_text(fen), fen)
-        self.tier_combo.setCurrentIndex(max(0, self.tier_combo.findData(chosen)) if chosen is not None else 0)
+        _offer_tiers(
+            self.tier_combo, self.options.tiers.get(self.category_combo.currentData(), self.options.tiers[None])
+        )
 
     # --- choosing (for the keyboard and for tests) ----------------------------------------------------------
-
-    def choose_tier(self, fen: int | None) -> bool:
-        """Choose the tier of ``fen`` yuan-cents (``None``: 暂不选择); False when it is not offered."""
-        index = self.tier_combo.findData(fen)
-        if index < 0:
-            return False
-        self.tier_combo.setCurrentIndex(index)
-        return True
 
     def choose_category(self, code: str | None) -> bool:
         """Choose 参保身份 ``code`` (``None``: 自动); False when it is not offered."""
@@ -222,8 +247,7 @@ class RegistrationDialog(QDialog):
 
     def submit(self) -> bool:
         """登记: enter the registration; a refusal stays in the dialog, which stays open."""
-        fen = self.tier_combo.currentData()
-        tier_yuan = None if fen is None else tier_text(int(fen))
+        tier_yuan = self.tier_yuan
         try:
             with self._session_factory() as session:
                 entered = registration.register(
@@ -249,7 +273,7 @@ class RegistrationDialog(QDialog):
         return True
 
 
-class BulkRegistrationDialog(QDialog):
+class BulkRegistrationDialog(_DateAndTier, QDialog):
     """批量参保登记 for several people; after 登记, :attr:`registration_ids` and :attr:`refused` say what was done."""
 
     def __init__(
@@ -278,11 +302,7 @@ class BulkRegistrationDialog(QDialog):
         count = len(self._person_ids)
         self.heading = QLabel(self.tr("为选中的 %d 人办理参保登记") % count)
         self.heading.setObjectName("bulkHeading")
-        self.date_edit = QDateEdit(_qdate(self._today))
-        self.date_edit.setObjectName("registeredOn")
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setMaximumDate(_qdate(self._today))
+        self.date_edit = _date_edit(self._today)
         self.category_label = QLabel(self.tr("自动（每人按已登记的身份，没有则为普通）"))
         self.tier_combo = QComboBox()
         self.tier_combo.setObjectName("registrationTier")
@@ -353,14 +373,8 @@ class BulkRegistrationDialog(QDialog):
         self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.setMinimumWidth(560)
 
-    @property
-    def registered_on(self) -> date:
-        day = self.date_edit.date()
-        return date(day.year(), day.month(), day.day())
-
     def _fill_tiers(self) -> None:
         """The tiers every selected person may choose on the registration date, keeping the chosen one."""
-        chosen = self.tier_combo.currentData()
         try:
             with self._session_factory() as session:
                 tiers = registration.common_tiers(session, self._person_ids, registered_on=self.registered_on)
@@ -372,19 +386,7 @@ class BulkRegistrationDialog(QDialog):
             tiers = ()
         else:
             self.problem_label.show_problems([])
-        self.tier_combo.clear()
-        self.tier_combo.addItem(self.tr("暂不选择"), None)
-        for fen in tiers:
-            self.tier_combo.addItem(self.tr("%s 元") % tier_text(fen), fen)
-        self.tier_combo.setCurrentIndex(max(0, self.tier_combo.findData(chosen)) if chosen is not None else 0)
-
-    def choose_tier(self, fen: int | None) -> bool:
-        """Choose the tier of ``fen`` yuan-cents (``None``: 暂不选择); False when it is not offered."""
-        index = self.tier_combo.findData(fen)
-        if index < 0:
-            return False
-        self.tier_combo.setCurrentIndex(index)
-        return True
+        _offer_tiers(self.tier_combo, tiers)
 
     # --- 登记 -----------------------------------------------------------------------------------------------
 
@@ -414,8 +416,7 @@ class BulkRegistrationDialog(QDialog):
         """
         if self._running or self.finished_run:
             return False
-        fen = self.tier_combo.currentData()
-        tier_yuan = None if fen is None else tier_text(int(fen))
+        tier_yuan = self.tier_yuan
         day = self.registered_on
         actor = self._actor()
         self._running = True

@@ -116,16 +116,28 @@ def _refusal(person: Person, result: Eligibility) -> str:
     )
 
 
+def _held_categories(session: Session, person_ids: Sequence[str], day: date) -> dict[str, list[str]]:
+    """The identity category codes each of ``person_ids`` holds on ``day`` (sorted; read 500 persons at a time)."""
+    held: dict[str, set[str]] = {person_id: set() for person_id in person_ids}
+    ids = list(held)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(
+                PersonCategory.person_id,
+                PersonCategory.category_code,
+                PersonCategory.valid_from,
+                PersonCategory.valid_to,
+            ).where(PersonCategory.person_id.in_(ids[start : start + 500]))
+        )
+        for person_id, code, valid_from, valid_to in rows:
+            if (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to):
+                held[person_id].add(code)
+    return {person_id: sorted(codes) for person_id, codes in held.items()}
+
+
 def _categories_on(session: Session, person_id: str, day: date) -> list[str]:
     """The identity category codes a person holds on ``day``."""
-    rows = session.execute(
-        select(PersonCategory.category_code, PersonCategory.valid_from, PersonCategory.valid_to).where(
-            PersonCategory.person_id == person_id
-        )
-    )
-    return sorted(
-        {code for code, start, end in rows if (start is None or start <= day) and (end is None or day <= end)}
-    )
+    return _held_categories(session, [person_id], day)[person_id]
 
 
 def _default_category(codes: Sequence[str], pack: PolicyPack) -> str | None:
@@ -351,26 +363,11 @@ def common_tiers(session: Session, person_ids: Sequence[str], *, registered_on: 
     Persons that no longer exist are left out; no person at all gives the pack's tiers for 普通.
     """
     pack = policy_pack_in_force(session, registered_on)
-    held: dict[str, set[str]] = {person_id: set() for person_id in person_ids}
-    ids = list(held)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for person_id, code, valid_from, valid_to in session.execute(
-            select(
-                PersonCategory.person_id,
-                PersonCategory.category_code,
-                PersonCategory.valid_from,
-                PersonCategory.valid_to,
-            ).where(PersonCategory.person_id.in_(chunk))
-        ):
-            if (valid_from is None or valid_from <= registered_on) and (valid_to is None or registered_on <= valid_to):
-                held[person_id].add(code)
+    held = _held_categories(session, person_ids, registered_on)
     common: set[int] | None = None
-    seen: dict[frozenset[str], tuple[int, ...]] = {}
-    for codes in {frozenset(codes) for codes in held.values()}:
-        if codes not in seen:
-            seen[codes] = _allowed_tiers(pack, sorted(codes), _default_category(sorted(codes), pack))
-        common = set(seen[codes]) if common is None else common & set(seen[codes])
+    for codes in {tuple(codes) for codes in held.values()}:  # each different set of categories once
+        allowed = set(_allowed_tiers(pack, codes, _default_category(codes, pack)))
+        common = allowed if common is None else common & allowed
     if common is None:
         return _allowed_tiers(pack, (), None)
     return tuple(sorted(common))
