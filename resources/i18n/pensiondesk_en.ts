@@ -2970,6 +2970,14 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <translation>Village first review and returned registrations (Ctrl+R)</translation>
     </message>
     <message>
+        <source>查看</source>
+        <translation>View</translation>
+    </message>
+    <message>
+        <source>查看选中人员的信息（回车或双击）；复核员不能修改</source>
+        <translation>View the selected person&apos;s details (Enter or double-click); a reviewer cannot change them</translation>
+    </message>
+    <message>
         <source>回车</source>
         <translation>Enter</translation>
     </message>
@@ -3031,8 +3039,12 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
 <context>
     <name>PersonForm</name>
     <message>
+        <source>查看人员信息 — %s</source>
+        <extracomment>Pause after the last keystroke before the form is checked. A 复核员 sees the form but never changes anything (domain.md §14): every field read-only, no 保存.</extracomment>
+        <translation>Person details — %s</translation>
+    </message>
+    <message>
         <source>新增人员</source>
-        <extracomment>Pause after the last keystroke before the form is checked.</extracomment>
         <translation>New person</translation>
     </message>
     <message>
@@ -3246,6 +3258,10 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <message>
         <source>关键信息：请点“修改关键信息…”</source>
         <translation>Key detail: click &quot;Change key details…&quot;</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
     <message>
         <source>出生日期请按 年-月-日 填写，例如 1966-07-15</source>
@@ -5362,6 +5378,13 @@ Take the file to the county bureau to import, then bring the receipt file back a
     <message>
         <source>程序错误</source>
         <translation>Program error</translation>
+    </message>
+</context>
+<context>
+    <name>roles</name>
+    <message>
+        <source>复核员只审核（通过或退回），不能录入或修改人员信息；请由录入/初审员或管理员登录后办理</source>
+        <translation>A reviewer only reviews (approves or returns) and cannot enter or change people&apos;s data; please log in as a data-entry clerk or an administrator to do this</translation>
     </message>
 </context>
 </TS>

@@ -39,6 +39,7 @@ from pensiondesk.store.models import AuditEntry, County, OutboxEntry, Person, Re
 TODAY = date(2026, 11, 22)
 WANG = Actor("wang", UserRole.COORDINATOR, "王协办")  # enters
 LI = Actor("li", UserRole.REVIEWER, "李复核")  # reviews
+ZHANG = Actor("zhang", UserRole.ADMIN, "张管理")  # 管理员: may enter and review (not the same registration)
 
 
 def make_id(birth: date, seq: int) -> str:
@@ -251,10 +252,11 @@ def test_review_queue_shows_only_what_the_actor_may_check(db: Database, village_
     other = person(db, village_id, "李梅", date(1982, 2, 2), seq=22)
     mine = entered(db, adult)
     with db.session() as s:
-        theirs = register(s, LI, other, registered_on=date(2026, 3, 2), today=TODAY).id
+        theirs = register(s, ZHANG, other, registered_on=date(2026, 3, 2), today=TODAY).id
     with db.session() as s:
         assert [i.registration_id for i in review_queue(s, WANG)] == [theirs]
-        assert [i.registration_id for i in review_queue(s, LI)] == [mine]
+        assert [i.registration_id for i in review_queue(s, ZHANG)] == [mine]
+        assert [i.registration_id for i in review_queue(s, LI)] == [mine, theirs]
         assert [i.registration_id for i in review_queue(s, Actor("zhao"))] == [mine, theirs]
 
 

@@ -34,6 +34,7 @@ from pensiondesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from pensiondesk.gui.roles import entry_tip
 from pensiondesk.services import people
 from pensiondesk.services.people_types import ServiceError
 from pensiondesk.services.person_queries import (
@@ -186,9 +187,16 @@ class HouseholdDialog(QDialog):
         household = self.household
         selected = self.selected_person_id()
         is_head = household is not None and selected is not None and selected == household.head_person_id
-        self.head_button.setEnabled(household is not None and selected is not None and not is_head)
-        self.move_button.setEnabled(selected is not None)
-        self.new_household_button.setEnabled(selected is not None and not (is_head and household is not None))
+        # A 复核员 sees the household but never changes it (domain.md §14); the buttons say why.
+        refusal = entry_tip(self._actor())
+        allowed = not refusal
+        self.head_button.setEnabled(allowed and household is not None and selected is not None and not is_head)
+        self.move_button.setEnabled(allowed and selected is not None)
+        self.new_household_button.setEnabled(
+            allowed and selected is not None and not (is_head and household is not None)
+        )
+        for button in (self.move_button, self.head_button, self.new_household_button):
+            button.setToolTip(refusal)
 
     # --- changes --------------------------------------------------------------------------------------------
 

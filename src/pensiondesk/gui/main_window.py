@@ -585,6 +585,7 @@ class MainWindow(QMainWindow):
                 continue
             entry = file_menu.addAction(f"{source.text()}\t{keys}")
             entry.setToolTip(source.toolTip())
+            entry.setEnabled(source.isEnabled())  # a 复核员 cannot 新增/参保登记/导入 (person_tools.apply_role)
             entry.triggered.connect(lambda _checked=False, action=source: self._person_action(action))
             self.person_menu_actions.append(entry)
         quit_action = file_menu.addAction(self.tr("退出(&X)"))

@@ -42,6 +42,7 @@ from pensiondesk.gui.qt import (
     QWidget,
     Signal,
 )
+from pensiondesk.gui.roles import entry_tip
 from pensiondesk.services import people
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
 from pensiondesk.services.person_queries import (
@@ -154,13 +155,21 @@ class PersonForm(QDialog):
         if person_id is not None and self._detail is None:
             raise ServiceError("找不到这个人员，可能已被删除；请刷新列表后重试")
 
-        self.setWindowTitle(
-            self.tr("新增人员") if self._detail is None else self.tr("修改人员信息 — %s") % self._detail.name
-        )
+        #: A 复核员 sees the form but never changes anything (domain.md §14): every field read-only, no 保存.
+        self.read_only_reason = entry_tip(actor())
+        if self._detail is not None and self.read_only_reason:
+            title = self.tr("查看人员信息 — %s") % self._detail.name
+        elif self._detail is None:
+            title = self.tr("新增人员")
+        else:
+            title = self.tr("修改人员信息 — %s") % self._detail.name
+        self.setWindowTitle(title)
         self.setModal(True)
         self._build()
         if self._detail is not None:
             self._load(self._detail)
+        if self.read_only_reason:
+            self._make_read_only()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(VALIDATE_DEBOUNCE_MS)
@@ -326,7 +335,7 @@ class PersonForm(QDialog):
             note.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
-        if self._detail is not None:
+        if self._detail is not None and not self.read_only_reason:  # a 复核员 changes nothing: no how-to
             layout.addWidget(note)
         layout.addWidget(categories)
         layout.addWidget(flags)
@@ -385,6 +394,36 @@ class PersonForm(QDialog):
             widget.setEnabled(False)
         for edit in (self.name_edit, self.id_edit, self.birth_edit):
             edit.setToolTip(self.tr("关键信息：请点“修改关键信息…”"))
+
+    def _make_read_only(self) -> None:
+        """复核员: every field read-only or disabled, 保存 and 修改关键信息… off, 取消 becomes 关闭; the reason
+        shows where the form's summary is."""
+        for edit in (
+            self.name_edit,
+            self.id_edit,
+            self.birth_edit,
+            self.ethnicity_edit,
+            self.phone_edit,
+            self.hukou_edit,
+            self.residence_edit,
+            self.head_name_edit,
+            self.head_id_edit,
+        ):
+            edit.setReadOnly(True)
+        for widget in (
+            self.sex_combo,
+            self.group_combo,
+            self.relation_combo,
+            *self.category_boxes.values(),
+            *self.flag_boxes.values(),
+            self.key_button,
+            self.save_button,
+        ):
+            widget.setEnabled(False)
+        self.save_button.setToolTip(self.read_only_reason)
+        self.key_button.setToolTip(self.read_only_reason)
+        self.cancel_button.setText(self.tr("关闭"))
+        self.cancel_button.setDefault(True)
 
     def _connect_changes(self) -> None:
         edits = {
@@ -514,6 +553,11 @@ class PersonForm(QDialog):
         self.view_duplicate_button.setVisible(self._duplicate_person_id is not None)
 
         errors = [p for p in problems if p.severity is Severity.ERROR]
+        if self.read_only_reason:
+            self.save_button.setEnabled(False)
+            self.summary_label.setText(self.read_only_reason)
+            self.summary_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+            return
         self.save_button.setEnabled(not errors)
         general = by_field[""]
         if errors:
@@ -544,7 +588,10 @@ class PersonForm(QDialog):
         """Enter saves (after checking what was just typed); Esc closes without saving."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(self.focusWidget(), QPushButton):
             event.accept()
-            self.save()
+            if self.read_only_reason:
+                self.reject()
+            else:
+                self.save()
             return
         super().keyPressEvent(event)
 
@@ -558,6 +605,8 @@ class PersonForm(QDialog):
 
     def save(self) -> bool:
         """保存: check once more, confirm likely duplicates, then add or update; True when saved."""
+        if self.read_only_reason:
+            return False
         problems = self.validate_now()
         if any(p.severity is Severity.ERROR for p in problems):
             self._touched.update(self.problem_labels)

@@ -42,6 +42,7 @@ from pensiondesk.gui.qt import (
     QWidget,
     Signal,
 )
+from pensiondesk.gui.roles import entry_tip
 from pensiondesk.services.people_types import ServiceError
 from pensiondesk.services.person_queries import category_choices, current_village_id, group_choices
 from pensiondesk.services.roster import PersonFilter, village_summary
@@ -236,10 +237,29 @@ class PersonActions(QObject):
         self.review_action = action(
             self.tr("审核"), self.tr("村级初审和退回的登记（Ctrl+R）"), Qt.Key.Key_R, self.open_review
         )
+        self.apply_role()
         # Enter on the list edits the selected person: a key filter on the table itself, not a shortcut, so an
         # Enter typed in a dialog opened from here can never reach it.
         page.table.installEventFilter(self)
         page.table.doubleClicked.connect(lambda _index: self.edit_selected())
+
+    def apply_role(self) -> None:
+        """A 复核员 approves or returns, never edits (domain.md §14): 新增人员, 参保登记 and 导入花名册… are disabled
+        with the reason as their tooltip, and 修改 becomes 查看 (the form opens read-only). The window is built
+        anew for each login (切换用户), so the role is read once here."""
+        from pensiondesk.services.accounts import current_actor
+
+        tip = entry_tip(current_actor())
+        for act, usual in (
+            (self.new_action, self.tr("登记一位新的村民（Ctrl+N）")),
+            (self.register_action, self.tr("为选中的未参保人员录入参保登记（Ctrl+G）")),
+            (self.import_action, self.tr("从 Excel 花名册批量登记（Ctrl+I）")),
+        ):
+            act.setEnabled(not tip)
+            act.setToolTip(tip or usual)
+        if tip:
+            self.edit_action.setText(self.tr("查看"))
+            self.edit_action.setToolTip(self.tr("查看选中人员的信息（回车或双击）；复核员不能修改"))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter (or the keypad's Enter) on the person list: 修改 the selected person."""
@@ -272,6 +292,7 @@ class PersonActions(QObject):
             button.setAutoDefault(False)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, a=act: a.trigger())
+            button.setEnabled(act.isEnabled())
             row.addWidget(button)
         return row
 

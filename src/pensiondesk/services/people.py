@@ -53,6 +53,7 @@ from pensiondesk.domain.names import name_problem, pinyin_initials
 from pensiondesk.domain.policy import InvalidPolicyPack, PolicyLookupError, PolicyPack, parse_policy_pack
 from pensiondesk.resources import load_default_policy_pack
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
+from pensiondesk.services.permissions import require_entry
 from pensiondesk.services.recording import (
     Actor,
     BulkRecorder,
@@ -1045,6 +1046,7 @@ def add_person(
     categories) gets its audit entry and outbox row. The 缴费档次 is not stored on the person: it belongs to the
     registration (``registration.register``) and the contribution.
     """
+    require_entry(actor, "新增人员")
     day = today or date.today()
     _require_village(session, village_id)
     problems = check_person_input(session, inp, village_id=village_id, today=day)
@@ -1220,6 +1222,7 @@ def add_persons(
     called after each step; when ``cancelled()`` returns true, :class:`Cancelled` is raised so the caller's
     transaction rolls back and nothing is kept. Returns the new person ids in input order.
     """
+    require_entry(actor, "新增或导入人员")
     day = today or date.today()
     total = len(inputs)
     _require_village(session, village_id)
@@ -1543,6 +1546,7 @@ def update_general_fields(
     version the form loaded) refuses the change if someone changed the person since. A bank card must be 12–23
     digits; an odd phone number is accepted (the form warns with :func:`phone_problem`). No change, no entry.
     """
+    require_entry(actor, "修改人员信息")
     person = _get_person(session, person_id)
     _check_version(person, base_version)
     texts = {
@@ -1640,6 +1644,7 @@ def change_key_field(
     re-derives them (a change of each is recorded too); a birth date or sex alone must agree with the ID, or the
     change is refused with the advice to correct the ID first. An ID that belongs to someone else is refused.
     """
+    require_entry(actor, "修改关键信息")
     day = today or date.today()
     person = _get_person(session, person_id)
     _check_version(person, base_version)
@@ -1860,6 +1865,7 @@ def create_household(
     The person leaves their current household; a head whose household still has other members is refused (name
     a new head there first). ``number`` is the 户号 on the 户口簿.
     """
+    require_entry(actor, "调整家庭户")
     person = _get_person(session, head_person_id)
     old = _leaving_check(session, person)
     household = Household(
@@ -1892,6 +1898,7 @@ def move_to_household(session: Session, actor: Actor, person_id: str, household_
     group. A head whose old household still has members is refused; a head alone in the old household leaves it
     without a head.
     """
+    require_entry(actor, "调整家庭户")
     person = _get_person(session, person_id)
     household = _get_household(session, household_id)
     if relation is Relation.HEAD:
@@ -1924,6 +1931,7 @@ def set_household_head(
     ``relations`` may give the other members' new relations to the new head (person id → relation); members not
     listed keep theirs, which the coordinator should then review.
     """
+    require_entry(actor, "调整家庭户")
     household = _get_household(session, household_id)
     person = _get_person(session, new_head_person_id)
     if person.household_id != household.id:
@@ -1976,6 +1984,7 @@ def _check_group_name(session: Session, village_id: str, name: str, *, except_id
 
 def create_group(session: Session, actor: Actor, village_id: str, name: str) -> VillagerGroup:
     """Add a villager group (新增村民小组/自然村); names are unique within the village."""
+    require_entry(actor, "调整村民小组")
     _require_village(session, village_id)
     cleaned = _check_group_name(session, village_id, name)
     return _get_or_create_group(session, actor, village_id, cleaned)
@@ -1983,6 +1992,7 @@ def create_group(session: Session, actor: Actor, village_id: str, name: str) -> 
 
 def rename_group(session: Session, actor: Actor, group_id: str, new_name: str) -> VillagerGroup:
     """Rename a villager group (村民小组更名); the new name must not be taken in the village."""
+    require_entry(actor, "调整村民小组")
     group = session.get(VillagerGroup, group_id)
     if group is None:
         raise ServiceError("找不到这个村民小组；请刷新后重试")
@@ -2023,6 +2033,7 @@ def add_category(
     The code must be defined in the policy pack in force; a hardship category (困难群体, government pays part
     of the contribution) needs a proof reference (证明材料编号). The same category may not overlap in time.
     """
+    require_entry(actor, "登记参保身份")
     person = _get_person(session, person_id)
     pack = policy_pack_in_force(session, valid_from)
     code = code.strip()
@@ -2080,6 +2091,7 @@ def add_category(
 
 def end_category(session: Session, actor: Actor, category_id: str, valid_to: date) -> PersonCategory:
     """End an identity category on ``valid_to`` (参保身份到期/取消), e.g. when 低保 stops."""
+    require_entry(actor, "调整参保身份")
     record = session.get(PersonCategory, category_id)
     if record is None:
         raise ServiceError("找不到这条参保身份记录；请刷新后重试")
@@ -2122,6 +2134,7 @@ def mark_migrant_worker(
     deadline of the year (e.g. 31 October); documents already listed for the year are kept, and a year whose
     three documents all exist is refused. Sets the person's migrant-worker flag if it was not set.
     """
+    require_entry(actor, "登记外出务工人员")
     person = _get_person(session, person_id)
     pack = policy_pack_in_force(session, date(year, 12, 31))
     due = deadline or pack.migrant_documents_deadline_in(year)
@@ -2173,6 +2186,7 @@ def receive_migrant_document(
     today: date | None = None,
 ) -> MigrantDocument:
     """Record that a migrant worker's document arrived (材料已收到); a date in the future is refused."""
+    require_entry(actor, "登记外出务工材料")
     document = session.get(MigrantDocument, document_id)
     if document is None:
         raise ServiceError("找不到这份材料记录；请刷新后重试")

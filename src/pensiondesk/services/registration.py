@@ -44,6 +44,7 @@ from pensiondesk.domain.pension import age_on
 from pensiondesk.domain.policy import PolicyLookupError, PolicyPack
 from pensiondesk.services.people import policy_pack_in_force
 from pensiondesk.services.people_types import Problem, ServiceError
+from pensiondesk.services.permissions import require_entry
 from pensiondesk.services.recording import Actor, record_change, snapshot
 from pensiondesk.store.models import Person, PersonCategory, Registration, VillagerGroup, new_uuid, utcnow
 
@@ -237,8 +238,9 @@ def register(
     must be in the policy pack, and a hardship category must already be held by the person with its proof;
     left empty, the person's hardship category that counts is used (none: 普通). ``tier_yuan`` (缴费档次, e.g.
     "200") must be a tier the person may choose. The person's status does not change until the county approves
-    (see the module docstring).
+    (see the module docstring). A 复核员 may not enter a registration (domain.md §14: a reviewer never edits).
     """
+    require_entry(actor, "录入参保登记")
     day = today or date.today()
     person = session.get(Person, person_id)
     if person is None:
@@ -389,8 +391,9 @@ def register_many(
     collected with its reason; the others are entered as :func:`register` enters one, each with its audit entry
     and outbox row, in the caller's transaction. ``progress(done)`` is called after each person; when it returns
     False the rest are not tried (those already entered stay). A store error is not caught: the caller's
-    transaction then rolls back everything.
+    transaction then rolls back everything. A 复核员 is refused before anyone is tried.
     """
+    require_entry(actor, "录入参保登记")
     day = today or date.today()
     entered: list[str] = []
     refused: list[BulkRefusal] = []
