@@ -144,6 +144,90 @@ def _empty_village_copy(source: Path, target: Path) -> None:
         dst.close()
 
 
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_FLOOR_FIELDS = ("id", "village_id", "name", "id_number", "id_number_rev", "sex", "birth_date", "ethnicity",
+                 "hukou_address", "residence_address", "phone")  # fmt: skip
+
+
+def raw_import_floor(roster: Path, database: Path, village_id: str, *, records: bool) -> int:
+    """The least an import can do, in plain Python and ``sqlite3``: the floor under the ``import_xlsx`` figure.
+
+    Reads the roster with calamine, keeps the rows whose 公民身份号码 has 18 characters, a valid GB 11643 check
+    character and is new in the file, and inserts them into the real ``person`` table of ``database`` (the
+    product's schema and indexes) in one transaction with ``executemany`` — no name, phone, household, category or
+    likely-duplicate checks, no pinyin initials. With ``records`` each person also gets what every use case must
+    write with it (style.md): an audit entry whose hash continues the chain, and a sync outbox row, both
+    carrying the person's values as canonical JSON. Returns the number of persons written.
+    """
+    import hashlib
+    import json
+    import uuid
+
+    from python_calamine import CalamineWorkbook
+
+    cells = CalamineWorkbook.from_path(str(roster)).get_sheet_by_index(0).to_python()
+    header = next(i for i, row in enumerate(cells) if "公民身份号码" in row)
+    col = {str(title): i for i, title in enumerate(cells[header])}
+    c_name, c_id, c_eth, c_hukou, c_home, c_phone = (
+        col[t] for t in ("姓名", "公民身份号码", "民族", "户籍所在地", "居住地址", "联系电话")
+    )
+    now = "2026-11-01 08:00:00.000000"
+    seen: set[str] = set()
+    persons: list[tuple[Any, ...]] = []
+    audits: list[tuple[Any, ...]] = []
+    outbox: list[tuple[Any, ...]] = []
+    prev = ""
+    for row in cells[header + 1 :]:
+        number = str(row[c_id]).strip().upper()
+        if len(number) != 18 or number in seen or not number[:17].isdigit():
+            continue
+        if _ID_CHECK[sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True)) % 11] != number[17]:
+            continue
+        seen.add(number)
+        pid = str(uuid.uuid4())
+        birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+        sex = "1" if int(number[16]) % 2 else "2"
+        values = (pid, village_id, row[c_name], number, number[::-1], sex, birth, row[c_eth] or None,
+                  row[c_hukou] or None, row[c_home] or None, row[c_phone] or None)  # fmt: skip
+        persons.append((*values, now, now, "bench"))
+        if records:
+            after = dict(zip(_FLOOR_FIELDS, values, strict=True))
+            text = json.dumps(after, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            digest = hashlib.sha256((prev + text).encode("utf-8")).hexdigest()
+            audits.append((str(uuid.uuid4()), now, "bench", "add_person", "person", pid, text, prev or None, digest))
+            outbox.append((str(uuid.uuid4()), "person", pid, "create", text, "pending", now, now, 0))
+            prev = digest
+    connection = sqlite3.connect(database, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            "INSERT INTO person (id, village_id, name, id_number, id_number_rev, sex, birth_date, ethnicity,"
+            " hukou_address, residence_address, phone, name_initials, status, local_hukou, is_student,"
+            " has_employee_pension, has_other_state_pension, is_public_staff, is_migrant_worker, version,"
+            " created_at, updated_at, created_by)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,'','not_enrolled',1,0,0,0,0,0,1,?,?,?)",
+            persons,
+        )
+        if records:
+            connection.executemany(
+                "INSERT INTO audit_entry (id, at, user, action, entity_type, entity_id, after, prev_hash, hash)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                audits,
+            )
+            connection.executemany(
+                "INSERT INTO sync_outbox (id, record_type, record_id, operation, payload, state, created_at,"
+                " updated_at, attempts) VALUES (?,?,?,?,?,?,?,?,?)",
+                outbox,
+            )
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return len(persons)
+
+
 @figure(
     "import_xlsx",
     "import 50,000-row .xlsx roster",
@@ -217,6 +301,20 @@ def import_xlsx(ctx: Context) -> Measurement:
         raise RuntimeError(f"the import wrote {imported} persons from a roster of {rows} rows: {outcome}")
     baseline = repeat(calamine, ctx.repeats)
     openpyxl_time = repeat(openpyxl_read_only, max(1, ctx.repeats // 2), warmup=0)
+    # The floors (raw_import_floor): the same rows into the same tables with nothing but the ID check — alone,
+    # and with each person's audit entry and outbox row. Each repeat on a fresh copy (the copy is not timed).
+    floors: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(ctx.repeats):
+        for records in (False, True):
+            path = fresh_copy()
+            started = time.perf_counter()
+            written = raw_import_floor(roster, path, village_id, records=records)
+            floors[records].append(time.perf_counter() - started)
+            path.unlink()
+            if written != rows:
+                raise RuntimeError(f"the raw floor wrote {written} persons from a roster of {rows} rows")
+    floor_bare = statistics.median(floors[False])
+    floor_records = statistics.median(floors[True])
     peak = None
     if not ctx.quick:
         peak_path = fresh_copy()
@@ -229,8 +327,16 @@ def import_xlsx(ctx: Context) -> Measurement:
         peak_kind="tracemalloc",
         notes=[
             f"{rows:,} rows; openpyxl read-only reads the same file in {openpyxl_time.median:.2f} s (median)",
+            f"raw floor (bench.figures.raw_import_floor, medians): calamine + ID check + executemany into person "
+            f"{floor_bare:.2f} s = {floor_bare / baseline.median:.2f}× calamine; with each person's hash-chained "
+            f"audit entry and outbox row {floor_records:.2f} s = {floor_records / baseline.median:.2f}× calamine",
         ],
-        extra={"rows": rows, "openpyxl_read_only_s": openpyxl_time.median},
+        extra={
+            "rows": rows,
+            "openpyxl_read_only_s": openpyxl_time.median,
+            "raw_floor_s": floor_bare,
+            "raw_floor_with_records_s": floor_records,
+        },
     )
 
 
