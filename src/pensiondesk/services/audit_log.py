@@ -78,6 +78,30 @@ ACTION_LABELS = {
     "user.enable": "启用用户",
     "user.disable": "停用用户",
     "user.password": "修改密码",
+    "village_check": "村级初审通过",
+    "village_return": "初审退回",
+    "submit": "上报参保登记",
+    "county_answer": "县里审核参保登记",
+    "household_emptied": "户已无成员",
+    "dismiss_duplicate": "判定不是同一人",
+    "undo_dismiss_duplicate": "撤销“不是同一人”判定",
+    "death_notice_received": "收到死亡通知",
+    "announcement_settings.save": "保存通知设置",
+    "receipt.void_blank": "作废空白票据",
+    "receipt.lost": "票据遗失登记",
+    "receipt.overlay_calibrate": "套打校准",
+    "receipt.print_mode": "设置票据打印方式",
+    "receipt.signing_key_created": "生成票据验真密钥",
+    "advance.repay.withholding": "垫付还款（扣发养老金）",
+    "advance.repay.agreement": "垫付还款（协议还款）",
+    "setting.idle_lock": "设置自动锁定",
+    "setup.village_offline": "离线设置本村",
+}
+
+#: Actions recorded with a field or state in their name (``change_name``, ``cancellation.approved``).
+_ACTION_PREFIXES = {
+    "change_": "变更",
+    "cancellation.": "注销登记：",
 }
 
 _EXTRA_FIELD_LABELS = {
@@ -122,8 +146,25 @@ def field_label(key: str) -> str:
 
 
 def action_label(action: str) -> str:
-    """An action's Chinese name, or the action as recorded."""
-    return ACTION_LABELS.get(action, action)
+    """An action's Chinese name, or the action as recorded.
+
+    ``change_<field>`` (关键信息变更) reads 变更 and the field's name; ``cancellation.<state>`` 注销登记 and the state.
+    """
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    for prefix, words in _ACTION_PREFIXES.items():
+        if action.startswith(prefix):
+            rest = action.removeprefix(prefix)
+            if prefix == "change_":
+                label = field_label(rest)
+            else:
+                try:
+                    label = ReviewState(rest).label
+                except ValueError:
+                    label = rest
+            if label != rest:
+                return f"{words}{label}"
+    return action
 
 
 @dataclass(frozen=True)
