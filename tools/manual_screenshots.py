@@ -425,6 +425,40 @@ def run(out: Path) -> int:
             shots.save(window, "70-settings")
             window.show_page(0)
 
+            # 疑似重复 (Ctrl+D): two likely duplicates added last, so no earlier picture changes — one resident
+            # entered twice with other IDs, and two IDs one digit apart with names that read alike.
+            print("疑似重复 …")
+            from pensiondesk.domain.codes import Relation
+            from pensiondesk.gui.duplicates_dialog import DuplicatesDialog
+            from pensiondesk.services import accounts, people
+            from pensiondesk.services.people_types import PersonInput
+            from pensiondesk.services.person_queries import current_village_id
+
+            with database.session() as s:
+                taken = set(s.scalars(select(Person.id_number)))
+                village_id = current_village_id(s)
+            assert village_id is not None
+            near = new_id_number("19750606", 331, taken)
+            taken.add(near)
+            near_too = new_id_number("19750606", int(near[14:17]) + 2, taken)  # the 17th digit: same sex
+            if sum(a != b for a, b in zip(near[:17], near_too[:17], strict=True)) != 1:
+                raise RuntimeError(f"could not make two IDs one digit apart: {near} {near_too}")
+            twice = (new_id_number("19800101", 211, taken), new_id_number("19800101", 257, taken))
+            for name, number, group in (
+                ("欧阳明", twice[0], "第二村民小组"),
+                ("欧阳明", twice[1], "第五村民小组"),
+                ("钱小溪", near, "第三村民小组"),
+                ("钱晓曦", near_too, "第三村民小组"),
+            ):
+                with database.session() as s:
+                    inp = PersonInput(name=name, id_number=number, group_name=group, relation=Relation.HEAD)
+                    people.add_person(s, accounts.current_actor(), inp, village_id=village_id)
+            duplicates_dialog = DuplicatesDialog(database.session, window)
+            duplicates_dialog.show()
+            shots.settle(200)
+            shots.save(duplicates_dialog, "09-duplicates")
+            duplicates_dialog.reject()
+
             window.close()
         finally:
             database.close()

@@ -777,14 +777,6 @@ The number can never be used for a receipt again and counts as lost when reconci
         <translation>Cancel</translation>
     </message>
     <message>
-        <source>暂不选择</source>
-        <translation type="vanished">Not chosen yet</translation>
-    </message>
-    <message>
-        <source>%s 元</source>
-        <translation type="vanished">%s yuan</translation>
-    </message>
-    <message>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1397,6 +1389,85 @@ Their status becomes &quot;ended&quot;, their pensions stop, and overpayments an
     <message>
         <source>注销登记暨丧葬补助金申请表</source>
         <translation>Deregistration and funeral grant application form</translation>
+    </message>
+</context>
+<context>
+    <name>DismissDialog</name>
+    <message>
+        <source>判定不是同一人</source>
+        <translation>Not the same person</translation>
+    </message>
+    <message>
+        <source>%s
+%s
+%s
+
+确认这是两个不同的人？确认后这一对不再列为疑似重复（可以撤销）。</source>
+        <translation>%s
+%s
+%s
+
+Are these two different people? Once confirmed, the pair is no longer listed as a likely duplicate (this can be undone).</translation>
+    </message>
+    <message>
+        <source>例如：核对户口簿，系双胞胎</source>
+        <translation>e.g. checked the household register: twins</translation>
+    </message>
+    <message>
+        <source>核对情况(&amp;N)：</source>
+        <translation>How it was checked (&amp;N):</translation>
+    </message>
+    <message>
+        <source>不是同一人(&amp;Y)</source>
+        <translation>Not the same person (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesDialog</name>
+    <message>
+        <source>疑似重复登记排查</source>
+        <extracomment>A person to select in the list (查看甲/乙); the dialog has closed. True once a decision was written (the list behind may show other counts).</extracomment>
+        <translation>Likely duplicate registrations</translation>
+    </message>
+    <message>
+        <source>显示已判定不是同一人的(&amp;A)</source>
+        <translation>Also show pairs judged to be different people (&amp;A)</translation>
+    </message>
+    <message>
+        <source>查看甲(&amp;1)</source>
+        <translation>Show first (&amp;1)</translation>
+    </message>
+    <message>
+        <source>查看乙(&amp;2)</source>
+        <translation>Show second (&amp;2)</translation>
+    </message>
+    <message>
+        <source>不是同一人(&amp;D)…</source>
+        <translation>Not the same person (&amp;D)…</translation>
+    </message>
+    <message>
+        <source>撤销判定(&amp;U)</source>
+        <translation>Undo decision (&amp;U)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>发现 %d 对疑似重复登记。请逐对核对户口簿或身份证：是同一个人的，点“查看甲/乙”在人员信息里更正登记错的那一条（修改关键信息…）；确实是两个人的，点“不是同一人…”。</source>
+        <translation>%d likely duplicate pairs found. Check each pair against the household register or ID card: if it is one person, use Show first/second and correct the wrong record (Change key details…); if they really are two people, press Not the same person….</translation>
+    </message>
+    <message>
+        <source>没有发现疑似重复登记（姓名和出生日期相同，或身份证号只差一位的）。</source>
+        <translation>No likely duplicates (same name and birth date, or ID numbers one digit apart).</translation>
+    </message>
+    <message>
+        <source>不是同一人（%s）</source>
+        <translation>Not the same person (%s)</translation>
     </message>
 </context>
 <context>
@@ -2015,10 +2086,6 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
         <translation>File number of the new registration form and ID card copy, e.g. 2024-HQ-015</translation>
     </message>
     <message>
-        <source>要修改的项目：</source>
-        <translation type="vanished">Detail to change:</translation>
-    </message>
-    <message>
         <source>要修改的项目(&amp;X)：</source>
         <translation>Detail to change (&amp;X):</translation>
     </message>
@@ -2037,18 +2104,6 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     <message>
         <source>原来的值：</source>
         <translation>Old value:</translation>
-    </message>
-    <message>
-        <source>改为：</source>
-        <translation type="vanished">New value:</translation>
-    </message>
-    <message>
-        <source>变更原因：</source>
-        <translation type="vanished">Reason for the change:</translation>
-    </message>
-    <message>
-        <source>证明材料编号：</source>
-        <translation type="vanished">Supporting document no.:</translation>
     </message>
     <message>
         <source>确认修改</source>
@@ -2970,6 +3025,14 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <translation>Village first review and returned registrations (Ctrl+R)</translation>
     </message>
     <message>
+        <source>疑似重复</source>
+        <translation>Duplicates</translation>
+    </message>
+    <message>
+        <source>排查姓名和出生日期相同、或身份证号只差一位的疑似重复登记（Ctrl+D）</source>
+        <translation>Check for likely duplicate registrations: same name and birth date, or ID numbers one digit apart (Ctrl+D)</translation>
+    </message>
+    <message>
         <source>查看</source>
         <translation>View</translation>
     </message>
@@ -3158,58 +3221,6 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <message>
         <source>户主身份证号(&amp;U)：</source>
         <translation>Head&apos;s ID n&amp;umber:</translation>
-    </message>
-    <message>
-        <source>姓名</source>
-        <translation type="vanished">Name</translation>
-    </message>
-    <message>
-        <source>公民身份号码</source>
-        <translation type="vanished">ID number</translation>
-    </message>
-    <message>
-        <source>性别</source>
-        <translation type="vanished">Sex</translation>
-    </message>
-    <message>
-        <source>出生日期</source>
-        <translation type="vanished">Date of birth</translation>
-    </message>
-    <message>
-        <source>民族</source>
-        <translation type="vanished">Ethnic group</translation>
-    </message>
-    <message>
-        <source>联系电话</source>
-        <translation type="vanished">Phone</translation>
-    </message>
-    <message>
-        <source>户籍所在地</source>
-        <translation type="vanished">Registered residence</translation>
-    </message>
-    <message>
-        <source>居住地址</source>
-        <translation type="vanished">Home address</translation>
-    </message>
-    <message>
-        <source>村民小组</source>
-        <translation type="vanished">Village group</translation>
-    </message>
-    <message>
-        <source>与户主关系</source>
-        <translation type="vanished">Relation to head</translation>
-    </message>
-    <message>
-        <source>户主姓名</source>
-        <translation type="vanished">Head&apos;s name</translation>
-    </message>
-    <message>
-        <source>户主身份证号</source>
-        <translation type="vanished">Head&apos;s ID number</translation>
-    </message>
-    <message>
-        <source>：</source>
-        <translation type="vanished">:</translation>
     </message>
     <message>
         <source>参保身份（可多选）</source>
@@ -3503,10 +3514,6 @@ Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway,
     <message>
         <source>村民小组</source>
         <translation>Village group</translation>
-    </message>
-    <message>
-        <source>年满60周岁：</source>
-        <translation type="vanished">Turning 60 within:</translation>
     </message>
     <message>
         <source>选中一行或多行后办理；不选时“打印通知表”打印全部。已满60周岁仍未办结的人员也列在表中。</source>
@@ -3826,14 +3833,6 @@ Once submitted, the village cannot change or withdraw them until the township an
         <translation>Village group</translation>
     </message>
     <message>
-        <source>统计日期：</source>
-        <translation type="vanished">As of:</translation>
-    </message>
-    <message>
-        <source>名单：</source>
-        <translation type="vanished">List:</translation>
-    </message>
-    <message>
         <source>全村</source>
         <translation>Whole village</translation>
     </message>
@@ -3922,10 +3921,6 @@ Once submitted, the village cannot change or withdraw them until the township an
 </context>
 <context>
     <name>ReviewDialog</name>
-    <message>
-        <source>审核（村级初审）</source>
-        <translation type="vanished">Review (village first review)</translation>
-    </message>
     <message>
         <source>审核（村级初审、上报）</source>
         <translation>Review (village first review, submission)</translation>
@@ -4827,6 +4822,22 @@ Take the file to the county bureau to import, then bring the receipt file back a
     <message>
         <source>标题</source>
         <translation>Title</translation>
+    </message>
+    <message>
+        <source>疑似原因</source>
+        <translation>Why flagged</translation>
+    </message>
+    <message>
+        <source>甲</source>
+        <translation>First</translation>
+    </message>
+    <message>
+        <source>乙</source>
+        <translation>Second</translation>
+    </message>
+    <message>
+        <source>判定</source>
+        <translation>Decision</translation>
     </message>
     <message>
         <source>票据号码</source>

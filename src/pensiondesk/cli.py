@@ -38,6 +38,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipeline cut
 # Modules that add subcommands, each with ``register(subparsers)``; module tops import nothing heavy.
 COMMAND_MODULES: tuple[str, ...] = (
     "pensiondesk.commands.people",
+    "pensiondesk.commands.duplicates",
     "pensiondesk.commands.registration",
     "pensiondesk.commands.money",
     "pensiondesk.commands.sync",

@@ -971,11 +971,11 @@ def test_find_duplicates_in_a_demo_village(db: Database) -> None:
 
 
 def test_block_keys_catch_every_one_digit_change_and_adjacent_swap() -> None:
-    from pensiondesk.services.people import _block_keys, _how_similar, _neighbours
+    from pensiondesk.services.people import _block_keys, _neighbours, how_similar
 
     number = make_id(date(1966, 7, 15), 123, area="222405")
     for other in _neighbours(number):
-        assert _how_similar(number, other) is not None
+        assert how_similar(number, other) is not None
         assert set(_block_keys(number)) & set(_block_keys(other)), other
     swaps = sum(1 for i in range(16) if number[i] != number[i + 1])  # swapping equal digits changes nothing
     assert len(set(_neighbours(number))) == len(_neighbours(number)) == 17 * 9 + swaps

@@ -575,6 +575,7 @@ class MainWindow(QMainWindow):
             (actions.household_action, "Ctrl+H"),
             (actions.register_action, "Ctrl+G"),
             (actions.review_action, "Ctrl+R"),
+            (actions.duplicates_action, "Ctrl+D"),
             (None, ""),
             (actions.import_action, "Ctrl+I"),
             (actions.export_action, "Ctrl+E"),

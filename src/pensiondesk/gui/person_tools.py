@@ -7,7 +7,7 @@
 :class:`PersonActions` holds what the coordinator does from the list — 新增人员 (Ctrl+N), 修改 (Enter or a
 double-click), 家庭 (Ctrl+H), 参保登记 (Ctrl+G), 导入花名册… (Ctrl+I), 导出花名册… (Ctrl+E), 审核 (Ctrl+R) — opening
 the form, the household view, the registration form, the import wizard and the review window, and re-reading the
-list after each change.
+list after each change — and 疑似重复 (Ctrl+D), the village-wide check for likely duplicates.
 """
 
 from __future__ import annotations
@@ -237,6 +237,12 @@ class PersonActions(QObject):
         self.review_action = action(
             self.tr("审核"), self.tr("村级初审和退回的登记（Ctrl+R）"), Qt.Key.Key_R, self.open_review
         )
+        self.duplicates_action = action(
+            self.tr("疑似重复"),
+            self.tr("排查姓名和出生日期相同、或身份证号只差一位的疑似重复登记（Ctrl+D）"),
+            Qt.Key.Key_D,
+            self.open_duplicates,
+        )
         self.apply_role()
         # Enter on the list edits the selected person: a key filter on the table itself, not a shortcut, so an
         # Enter typed in a dialog opened from here can never reach it.
@@ -285,6 +291,7 @@ class PersonActions(QObject):
             (self.import_action, "importButton", "Ctrl+I"),
             (self.export_action, "exportButton", "Ctrl+E"),
             (self.review_action, "reviewButton", "Ctrl+R"),
+            (self.duplicates_action, "duplicatesButton", "Ctrl+D"),
         ):
             button = QPushButton(self.tr("%s（%s）") % (act.text(), shortcut))
             button.setObjectName(name)
@@ -492,6 +499,24 @@ class PersonActions(QObject):
             self._widget, self.tr("导出完成"), self.tr("已导出 %d 人到：\n%s") % (result.count, result.path)
         )
         return result.path
+
+    def open_duplicates(self) -> None:
+        """疑似重复 (Ctrl+D): the village-wide check for likely duplicates; 查看甲/乙 selects that person here."""
+        from pensiondesk.gui.duplicates_dialog import DuplicatesDialog
+
+        try:
+            dialog = DuplicatesDialog(self._session_factory, self._widget)
+        except StoreError as error:
+            show_store_error(self._widget, error)
+            return
+        self.last_dialog = dialog
+        wanted: list[str] = []
+        dialog.show_person_requested.connect(wanted.append)
+        dialog.exec()
+        if wanted:
+            self.select_person(wanted[0])
+        elif dialog.changed:
+            self._page.refresh()
 
     def open_review(self) -> None:
         """审核 (Ctrl+R): the 初审 queue and the returned registrations."""

@@ -32,6 +32,11 @@ HEADINGS = (
     QT_TRANSLATE_NOOP("TableHeader", "状态"),
     QT_TRANSLATE_NOOP("TableHeader", "原因"),
     QT_TRANSLATE_NOOP("TableHeader", "标题"),
+    # likely duplicates (疑似重复登记排查)
+    QT_TRANSLATE_NOOP("TableHeader", "疑似原因"),
+    QT_TRANSLATE_NOOP("TableHeader", "甲"),
+    QT_TRANSLATE_NOOP("TableHeader", "乙"),
+    QT_TRANSLATE_NOOP("TableHeader", "判定"),
     # money: receipts, books, day close, unpaid list
     QT_TRANSLATE_NOOP("TableHeader", "票据号码"),
     QT_TRANSLATE_NOOP("TableHeader", "号码"),

@@ -93,6 +93,7 @@ __all__ = [
     "end_category",
     "find_duplicates",
     "head_key",
+    "how_similar",
     "mark_migrant_worker",
     "missing_migrant_documents",
     "move_to_household",
@@ -289,7 +290,7 @@ def _neighbours(number: str) -> list[str]:
     return found
 
 
-def _how_similar(a: str, b: str) -> str | None:
+def how_similar(a: str, b: str) -> str | None:
     """“只差一位数字” / “相邻两位数字颠倒” when the bodies of two IDs are that close, else ``None``."""
     if a == b:
         return None
@@ -350,7 +351,7 @@ def _similar_pairs(numbers: Mapping[str, str]) -> Iterator[tuple[str, str, str]]
                 pair = (a, b) if a < b else (b, a)
                 if pair in seen:
                     continue
-                how = _how_similar(a, b)
+                how = how_similar(a, b)
                 if how is not None:
                     seen.add(pair)
                     yield pair[0], pair[1], how
@@ -483,7 +484,7 @@ class _Lookups:
             ]
             for other in present:
                 for number in numbers:
-                    how = _how_similar(number, other)
+                    how = how_similar(number, other)
                     if how is not None:
                         matches[number].append((other, how))
         else:

@@ -254,6 +254,24 @@ class KeyFieldChange(Base):
     changed_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class DuplicateDismissal(Stamped, Base):
+    """不是同一人: a coordinator looked at a likely duplicate pair and decided they are two people.
+
+    The pair is stored once (``first_person_id`` < ``second_person_id``) per reason it was flagged (``kind``: a
+    ``services.people.DuplicateKind`` value), so the village-wide check (疑似重复登记排查) stops showing it; deleting
+    the row (撤销) shows it again. Village working data: audited, not sent to the county.
+    """
+
+    __tablename__ = "duplicate_dismissal"
+    __table_args__ = (UniqueConstraint("first_person_id", "second_person_id", "kind"),)
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True, default=new_uuid)
+    village_id: Mapped[str] = mapped_column(ForeignKey("village.id"), index=True)
+    first_person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    second_person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(String(200))  # how it was checked, e.g. 核对户口簿，系双胞胎
+
+
 class Registration(Stamped, Base):
     """参保登记: the registration form and its review (录入 → 初审 → 上报 → 审核/退回)."""
 
