@@ -247,7 +247,7 @@ def test_manual_viewer_order(qtbot: QtBot) -> None:
 
 def test_person_page_filters_then_actions_then_list(window: MainWindow) -> None:
     page = window.person_page
-    walked = tab_walk(page.search_box, 14)
+    walked = tab_walk(page.search_box, 15)
     assert walked == [
         "查找：姓名、身份证号或拼音首字母",
         "村民小组",
@@ -262,6 +262,7 @@ def test_person_page_filters_then_actions_then_list(window: MainWindow) -> None:
         "导入花名册…（Ctrl+I）",
         "导出花名册…（Ctrl+E）",
         "审核（Ctrl+R）",
+        "疑似重复（Ctrl+D）",
         "personTable",
     ]
 
