@@ -60,6 +60,7 @@ from pensiondesk.services.roster_import import (
     plan_import,
     write_report,
 )
+from pensiondesk.sheets.cells import lost_digits_text
 from pensiondesk.sheets.columns import CONTAINS, NOTED, ColumnMapping, RosterField
 from pensiondesk.sheets.reader import SheetError
 from pensiondesk.store.errors import StoreError
@@ -94,6 +95,9 @@ def _column_letter(index: int) -> str:
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    lost = lost_digits_text(value)  # an ID stored as a number: as Excel shows it, never guessed digits
+    if lost is not None:
+        return lost
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)

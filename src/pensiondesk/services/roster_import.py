@@ -64,6 +64,7 @@ from pensiondesk.sheets.cells import (
     clean_name,
     clean_text,
     id_text,
+    lost_digits_text,
     parse_birth_date,
     parse_categories,
     parse_ethnicity,
@@ -438,7 +439,7 @@ class _RowReader:
             raw = id_text(value)
         except CellValueError as exc:
             problems.append(_error("id_number", exc.message, exc.code))
-            return (clean_text(value) or ""), None
+            return (lost_digits_text(value) or clean_text(value) or ""), None  # never the guessed digits
         if raw is None:
             problems.append(_error("id_number", "身份证号为空：请填写 18 位公民身份号码", "length"))
             return "", None
@@ -844,6 +845,9 @@ def _report_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return str(value)
+    lost = lost_digits_text(value)  # 16+ digits: the last ones are not in the file; show what Excel shows
+    if lost is not None:
+        return lost
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)

@@ -107,6 +107,18 @@ def clean_name(value: object) -> str:
     return " ".join(text.split())
 
 
+def lost_digits_text(value: object) -> str | None:
+    """How a spreadsheet shows a number too long to be exact (16 digits or more): ``4.11099E+17``.
+
+    ``None`` for anything else. Such a cell's last digits are not in the file, so the program never writes them
+    out as digits (``str(int(4.110991985031503e17))`` would print a plausible ID that belongs to nobody): the
+    preview and the report show what Excel shows, and the coordinator types the number from the ID card.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= _EXACT_LIMIT:
+        return f"{value:.5E}"
+    return None
+
+
 def id_text(value: object) -> str | None:
     """The text of an ID number cell, or ``None`` when empty; raises :class:`CellValueError` for lost digits.
 
@@ -124,7 +136,7 @@ def id_text(value: object) -> str | None:
             if 0 <= number < _EXACT_LIMIT:
                 return str(number)
         # As Excel shows such a cell: 4.10102E+17.
-        raise CellValueError(f"{DAMAGED_ID_MESSAGE}（表格中显示为 {value:.5E}）", "scientific_notation")
+        raise CellValueError(f"{DAMAGED_ID_MESSAGE}（表格中显示为 {lost_digits_text(value)}）", "scientific_notation")
     if isinstance(value, date):
         raise CellValueError("身份证号一栏是日期，不是号码：请检查是否填错了列", "character")
     text = str(value)
