@@ -75,6 +75,19 @@ def test_reaching_60_within_three_months_of_the_list_date(pack: PolicyPack) -> N
     assert classify(facts, pack, 2026).kind is Kind.CONTRIBUTOR
 
 
+def test_someone_already_receiving_is_not_on_the_reaching_list(pack: PolicyPack) -> None:
+    # Born 1966-08-20: 59 on the cut-off 2026-06-30, 60 on 2026-08-20; by the list date 2026-12-04 the county has
+    # approved the pension (待遇领取). Nothing is left to handle: listed with pension age, not as reaching 60.
+    for status, words in ((PersonStatus.RECEIVING, "已待遇领取"), (PersonStatus.SUSPENDED, "已暂停")):
+        facts = ResidentFacts(date(1966, 8, 20), status=status)
+        result = classify(facts, pack, 2026, reaching_within_months=3, list_date=date(2026, 12, 4))
+        assert result.kind is Kind.PENSION_AGE
+        assert result.reasons == ["2026-08-20 年满60周岁", words]
+    still_to_do = ResidentFacts(date(1966, 8, 20), status=PersonStatus.CONTRIBUTING)
+    result = classify(still_to_do, pack, 2026, reaching_within_months=3, list_date=date(2026, 12, 4))
+    assert result.kind is Kind.REACHING_60
+
+
 def test_reaching_window_counts_from_the_cutoff_by_default(pack: PolicyPack) -> None:
     # Born 1966-10-15: 60th birthday 2026-10-15. From the cut-off 2026-06-30 a 3-month window ends 2026-09-30:
     # outside. From a list date of 2026-07-20 the window ends 2026-10-20: inside.

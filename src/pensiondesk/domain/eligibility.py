@@ -12,7 +12,9 @@ checked in this order:
 4. :attr:`EligibilityKind.PENSION_AGE` — at or above the pack's pension age (60) at the cut-off.
 5. :attr:`EligibilityKind.REACHING_60` — below the pension age at the cut-off, and reaching it no later than
    ``reaching_within_months`` months after the list date (the cut-off unless a ``list_date`` is given). Only
-   asked for when ``reaching_within_months`` is given (待遇领取资格确认 lists, domain.md §8).
+   asked for when ``reaching_within_months`` is given (待遇领取资格确认 lists, domain.md §8). Someone who has
+   already become a pension case (待遇领取 or 暂停, after a birthday past the cut-off) is not on it: they are
+   listed with :attr:`EligibilityKind.PENSION_AGE`, the reason saying so.
 6. :attr:`EligibilityKind.CONTRIBUTOR` — everyone else: 16 up to the pension age, may enrol and pay (参保缴费).
 
 Reasons are short plain-Chinese phrases a coordinator can print in a list's 备注 column.
@@ -111,6 +113,10 @@ class Eligibility:
         return self.kind in (EligibilityKind.CONTRIBUTOR, EligibilityKind.REACHING_60, EligibilityKind.PENSION_AGE)
 
 
+#: Statuses of a resident whose pension case is already handled (待遇领取, 暂停).
+_PENSION_CASE_DONE = frozenset({PersonStatus.RECEIVING, PersonStatus.SUSPENDED})
+
+
 class Classifier:
     """:func:`classify` for many residents of one year: the dates that do not depend on the person are worked out
     once (the cut-off, the end of the reaching-60 window), so a list of 100,000 residents is one quick pass."""
@@ -171,6 +177,11 @@ class Classifier:
             return Eligibility(EligibilityKind.PENSION_AGE, reasons, age, cutoff, pension_age_on)
         if self.window_end is not None and pension_age_on <= self.window_end:
             reasons = [f"{pension_age_on.isoformat()} 年满{self.pension_age}周岁"]
+            if facts.status in _PENSION_CASE_DONE:
+                # Turned 60 after the cut-off and already a pension case (待遇领取/暂停): nothing left to handle,
+                # so not on the 即将年满60周岁 list (domain.md §8) but with those of pension age.
+                reasons.append(f"已{facts.status.label}")
+                return Eligibility(EligibilityKind.PENSION_AGE, reasons, age, cutoff, pension_age_on)
             return Eligibility(EligibilityKind.REACHING_60, reasons, age, cutoff, pension_age_on)
         return Eligibility(EligibilityKind.CONTRIBUTOR, [], age, cutoff, pension_age_on)
 
