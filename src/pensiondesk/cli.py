@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pensiondesk import __version__
 from pensiondesk.paths import data_dir
@@ -214,12 +214,49 @@ def _language(text: str) -> Language:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+#: argparse's own words (help headings, usage errors) in Chinese; argparse looks them up through ``gettext`` at
+#: the moment it prints, so replacing its ``_`` is enough (Python 3.11–3.13 wording; unknown text stays as is).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示程序版本并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少以下参数：%s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
+    "not allowed with argument %s": "不能和参数 %s 一起用",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+    "ignored explicit argument %r": "多余的值 %r 被忽略",
+}
+
+
+def _argparse_in_chinese() -> None:
+    """Make argparse print its headings and errors in Chinese (the program's help texts already are)."""
+    saved = getattr(argparse, "_pensiondesk_original_gettext", None) or argparse._  # type: ignore[attr-defined]
+    original = cast("Callable[[str], str]", saved)
+    argparse._pensiondesk_original_gettext = original  # type: ignore[attr-defined]
+
+    def chinese(text: str) -> str:
+        return _ARGPARSE_ZH.get(text) or original(text)
+
+    argparse._ = chinese  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _argparse_in_chinese()
     parser = argparse.ArgumentParser(
         prog="pensiondesk",
         description="城乡居保村级工作台。不带子命令时启动图形界面。",
     )
-    parser.add_argument("--version", action="version", version=f"PensionDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"PensionDesk {__version__}", help="显示程序版本并退出")
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据目录下的 pensiondesk.sqlite）")
     parser.add_argument("--demo", action="store_true", help="使用演示数据库（不存在时自动生成）")
     parser.add_argument(
