@@ -89,11 +89,14 @@ def test_unknown_and_anachronistic_area_code_is_accepted() -> None:
     assert is_valid(first17 + check_character(first17), today=TODAY)
 
 
-def test_wrong_check_character_names_the_right_one() -> None:
+def test_wrong_check_character_does_not_offer_a_digit() -> None:
+    # domain.md §2: never guess digits. Naming the "right" check character invites changing the last digit, when
+    # usually another digit was copied wrong; the message sends the coordinator back to the card instead.
     error = _error("110105194912310025")
     assert error.code is IdErrorCode.CHECK
-    assert "应为 X" in error.message
-    assert "实际为 5" in error.message
+    assert error.message.startswith("校验码错误：号码里至少有一位抄错了")
+    assert "逐位核对" in error.message and "不要只改最后一位" in error.message
+    assert "X" not in error.message and "应为" not in error.message
 
 
 def test_twenty_characters_is_length() -> None:
@@ -265,4 +268,4 @@ def test_any_single_wrong_check_character_is_caught(first17: str, wrong: str) ->
     with pytest.raises(InvalidIdNumber) as caught:
         parse(first17 + wrong, today=TODAY)
     assert caught.value.code is IdErrorCode.CHECK
-    assert f"应为 {right}" in caught.value.message
+    assert "应为" not in caught.value.message  # no digit is offered (domain.md §2)

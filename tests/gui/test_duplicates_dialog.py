@@ -129,7 +129,7 @@ def test_ctrl_d_lists_the_pairs_and_not_the_same_person_is_written(qtbot: QtBot,
     assert {name for _, name, _ in before} <= {"欧阳明", "钱小溪", "钱晓曦"}
     assert {reason for reason, _, _ in before} == {
         "姓名（欧阳明）和出生日期（1980-01-01）都相同，身份证号不同",
-        "身份证号只有第 6 位数字不同，姓名读音相近",
+        "身份证号前 17 位只有第 6 位数字不同，姓名读音相近",
     }
     assert all(verdict == "" for _, _, verdict in before)
     assert seen["asked"] == "判定不是同一人"

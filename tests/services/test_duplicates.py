@@ -87,7 +87,7 @@ def test_the_check_lists_both_kinds(db: Database, village_id: str, pairs: dict[s
     assert not any(item.dismissed for item in items)
     reasons = {item.pair.kind: item.pair.reason for item in items}
     assert reasons[DuplicateKind.SAME_NAME_AND_BIRTH] == "姓名（张伟）和出生日期（1980-01-01）都相同，身份证号不同"
-    assert reasons[DuplicateKind.SIMILAR_ID] == "身份证号只有第 6 位数字不同，姓名读音相近"
+    assert reasons[DuplicateKind.SIMILAR_ID] == "身份证号前 17 位只有第 6 位数字不同，姓名读音相近"
 
 
 def test_not_the_same_person_hides_the_pair_until_undone(

@@ -158,7 +158,7 @@ def test_id_problems_are_reported_as_the_id_parser_says(db: Database, village_id
     with db.session() as s:
         problems = check_person_input(s, head("张三", bad), village_id=village_id, today=TODAY)
     assert [(p.field, p.severity, p.code) for p in problems] == [("id_number", Severity.ERROR, "check")]
-    assert problems[0].message.startswith(f"校验码错误：最后一位应为 {ZHANG_ID[17]}")
+    assert problems[0].message.startswith("校验码错误：号码里至少有一位抄错了")
     with db.session() as s:
         problems = check_person_input(s, head("张三", "4.10102E+17"), village_id=village_id, today=TODAY)
     assert codes(problems) == ["scientific_notation"]
@@ -307,7 +307,7 @@ def test_likely_duplicates_are_warnings(db: Database, village_id: str, zhang: st
         near = make_id(birth, 13)
         problems = check_person_input(s, head("张山", near), village_id=village_id, today=TODAY)
         assert [(p.code, p.severity) for p in problems] == [("similar_id", Severity.WARNING)]
-        assert "只有第 17 位数字不同" in problems[0].message
+        assert "前 17 位只有第 17 位数字不同" in problems[0].message
         # Two neighbouring digits swapped: the sequence 011 typed as 101 (the 15th and 16th characters).
         swapped = make_id(birth, 101)
         problems = check_person_input(s, head("张三", swapped), village_id=village_id, today=TODAY)
@@ -964,7 +964,7 @@ def test_find_duplicates_in_a_demo_village(db: Database) -> None:
     assert (DuplicateKind.SAME_NAME_AND_BIRTH, frozenset({someone.id_number, again})) in kinds
     assert (DuplicateKind.SIMILAR_ID, frozenset({someone.id_number, typo})) in kinds
     similar = next(p for p in new if p.kind is DuplicateKind.SIMILAR_ID)
-    assert similar.reason == "身份证号只有第 6 位数字不同，姓名相同"
+    assert similar.reason == "身份证号前 17 位只有第 6 位数字不同，姓名相同"
     # Each pair once, never a person with himself.
     assert len({(p.kind, p.first.person_id, p.second.person_id) for p in found}) == len(found)
     assert all(p.first.person_id != p.second.person_id for p in found)

@@ -169,7 +169,12 @@ def parse(raw: str, *, today: date | None = None) -> ResidentId:
 
     expected = check_character(first17)
     if not converted and text[17] != expected:
-        message = f"校验码错误：最后一位应为 {expected}，实际为 {text[17]}；请核对证件后重新输入"
+        # The right check character is not named: a coordinator told "应为 7" changes the last digit and enters
+        # an ID of nobody, when one of the other 17 digits was copied wrong (QA walk-through, 2026-12-04).
+        message = (
+            "校验码错误：号码里至少有一位抄错了（也可能是两位前后颠倒）；请拿身份证逐位核对后重新输入，"
+            "不要只改最后一位"
+        )
         if text.endswith("000"):
             message += (
                 "。号码以 000 结尾，可能是表格把身份证号存成了数字，后几位已经丢失："

@@ -296,7 +296,7 @@ def how_similar(a: str, b: str) -> str | None:
         return None
     diffs = [i for i in range(17) if a[i] != b[i]]
     if len(diffs) == 1:
-        return f"只有第 {diffs[0] + 1} 位数字不同"
+        return f"前 17 位只有第 {diffs[0] + 1} 位数字不同"  # the check character then differs too
     if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]:
         return f"第 {diffs[0] + 1}、{diffs[1] + 1} 位数字前后颠倒"
     return None
