@@ -36,12 +36,12 @@ def test_id_check_domain_vectors(tmp_path: Path) -> None:
 
 
 def test_id_check_explains_invalid_and_exits_1(tmp_path: Path) -> None:
-    # Last character changed from X to 5: the check character must be named.
+    # Last character changed from X to 5: refused for its check character, without offering one (domain.md §2).
     result = run_cli("id", "check", "11010519491231002X", "110105194912310025", "1101051949", home=tmp_path)
     assert result.returncode == 1
     out = result.stdout.splitlines()
     assert "有效" in out[0]
-    assert out[1].startswith("110105194912310025\t无效\t") and "X" in out[1] and "校验" in out[1]
+    assert out[1].startswith("110105194912310025\t无效\t") and "X" not in out[1] and "校验码" in out[1]
     assert out[2].startswith("1101051949\t无效\t") and "位" in out[2]
     assert "Traceback" not in result.stderr
 

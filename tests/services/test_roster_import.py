@@ -335,7 +335,8 @@ def test_report_has_text_ids_and_reimports_after_fixing(
         assert isinstance(cell.value, str) and cell.number_format == "@"
         assert ws.cell(r, phone_col).number_format == "@"
     son = by_source_row[7]
-    assert ws.cell(son, id_col).value == str(int(float(mf.SON_ID)))  # the damaged number, as text, to be fixed
+    # The damaged number as Excel shows it — never its made-up trailing digits — for the coordinator to retype.
+    assert ws.cell(son, id_col).value == f"{float(mf.SON_ID):.5E}" == "4.10102E+17"
     assert ws.cell(son, len(header) - 1).value == "拒绝"
     assert "存成了数字" in ws.cell(son, len(header)).value
     assert ws.cell(son, 1).fill.fgColor.rgb.endswith("FFC7CE")
