@@ -619,7 +619,10 @@ class RelationDialog(QDialog):
         layout.addLayout(buttons)
         self.relation_combo.currentIndexChanged.connect(lambda _index: self.hint.clear())
         self.relation_combo.setFocus()
-        self.resize(480, 0)
+        # Wide enough for the sentences, and as tall as they wrap at that width (adjustSize asks the layout's
+        # height for the width; a fixed resize would cut the wrapped lines).
+        self.setMinimumWidth(560)
+        self.adjustSize()
 
     @property
     def relation(self) -> Relation | None:
