@@ -1849,6 +1849,7 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     <name>HouseholdDialog</name>
     <message>
         <source>姓名</source>
+        <extracomment>Members whose relation is still the one to the old head (待核对), with the suggested new relation.</extracomment>
         <translation>Name</translation>
     </message>
     <message>
@@ -1870,6 +1871,10 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     <message>
         <source>设为户主(&amp;H)…</source>
         <translation>Make &amp;head of household…</translation>
+    </message>
+    <message>
+        <source>改关系(&amp;R)…</source>
+        <translation>Change &amp;relation…</translation>
     </message>
     <message>
         <source>单独立户(&amp;N)</source>
@@ -1909,7 +1914,7 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     </message>
     <message>
         <source>未填</source>
-        <translation>not entered</translation>
+        <translation>not filled in</translation>
     </message>
     <message>
         <source>村民小组：%s</source>
@@ -1925,7 +1930,27 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     </message>
     <message>
         <source>户主</source>
-        <translation>Head of household</translation>
+        <translation>the head</translation>
+    </message>
+    <message>
+        <source>%s（待核对）</source>
+        <translation>%s (to check)</translation>
+    </message>
+    <message>
+        <source>这是与原户主的关系，户主变更后还没有核对；选中后点“改关系”</source>
+        <translation>This is the relation to the former head and has not been checked since the head changed; select the member and click Change relation</translation>
+    </message>
+    <message>
+        <source>户主已变更：标“待核对”的 %d 人与户主的关系还是对原户主的，请选中后点“改关系”（Alt+R）核对。</source>
+        <translation>The head has changed: for the %d member(s) marked “to check” the relation is still the one to the former head. Select each and click Change relation (Alt+R).</translation>
+    </message>
+    <message>
+        <source>关系待核对</source>
+        <translation>Relations to check</translation>
+    </message>
+    <message>
+        <source>还有 %d 人与新户主的关系没有核对（标“待核对”）。关闭后不再标出，仍要关闭吗？</source>
+        <translation>The relation to the new head of %d member(s) has not been checked (marked “to check”). The marks are not kept after closing. Close anyway?</translation>
     </message>
     <message>
         <source>不能办理</source>
@@ -1944,8 +1969,12 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
         <translation>Moved to the household of %s.</translation>
     </message>
     <message>
+        <source>户主已变更。</source>
+        <translation>The head of household has been changed.</translation>
+    </message>
+    <message>
         <source>户主已变更；请核对其他成员与新户主的关系。</source>
-        <translation>Head of household changed; check how the other members are related to the new head.</translation>
+        <translation type="vanished">Head of household changed; check how the other members are related to the new head.</translation>
     </message>
     <message>
         <source>已单独立户，本人为户主。</source>
@@ -2547,7 +2576,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>确定</source>
-        <translation>Sure</translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>较确定</source>
@@ -2650,11 +2679,15 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>未填</source>
-        <translation>not entered</translation>
+        <translation>not filled in</translation>
     </message>
     <message>
         <source>请先选择要迁入的户</source>
         <translation>Choose the household to join first</translation>
+    </message>
+    <message>
+        <source>请选择与新户主的关系（用 ↑ ↓ 选），再按“迁入”</source>
+        <translation>Choose the relation to the new head (↑ ↓), then press Move</translation>
     </message>
 </context>
 <context>
@@ -3787,6 +3820,57 @@ Once submitted, the village cannot change or withdraw them until the township an
     </message>
 </context>
 <context>
+    <name>RelationDialog</name>
+    <message>
+        <source>户主</source>
+        <translation>the head</translation>
+    </message>
+    <message>
+        <source>核对与新户主的关系（%d/%d）— %s</source>
+        <translation>Check the relation to the new head (%d/%d) — %s</translation>
+    </message>
+    <message>
+        <source>改关系 — %s</source>
+        <translation>Change relation — %s</translation>
+    </message>
+    <message>
+        <source>未填</source>
+        <translation>not filled in</translation>
+    </message>
+    <message>
+        <source>户主已由 %s 变更为 %s。%s 原来与户主 %s 的关系是“%s”。</source>
+        <translation>The head of household changed from %s to %s. %s was related to the former head %s as “%s”.</translation>
+    </message>
+    <message>
+        <source>%s 现在与户主 %s 的关系是“%s”。</source>
+        <translation>%s is now related to the head %s as “%s”.</translation>
+    </message>
+    <message>
+        <source>已按原来的关系预选“%s”，请对照户口簿核对；用 ↑ ↓ 改选，回车确认，Esc 暂不核对。</source>
+        <translation>“%s” is pre-selected from the former relations; check it against the household register. ↑ ↓ to change, Enter to confirm, Esc to leave it for later.</translation>
+    </message>
+    <message>
+        <source>请对照户口簿用 ↑ ↓ 选择，回车确认，Esc 暂不核对。</source>
+        <translation>Choose with ↑ ↓ from the household register, Enter to confirm, Esc to leave it for later.</translation>
+    </message>
+    <message>
+        <source>%s 与户主 %s 的关系：</source>
+        <translation>Relation of %s to the head %s:</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请先选择关系</source>
+        <translation>Choose a relation first</translation>
+    </message>
+</context>
+<context>
     <name>ReportsPage</name>
     <message>
         <source>未参保名单</source>
@@ -4793,7 +4877,7 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
     <message>
         <source>户主</source>
-        <translation>Head of household</translation>
+        <translation>the head</translation>
     </message>
     <message>
         <source>联系电话</source>
@@ -5389,6 +5473,14 @@ Take the file to the county bureau to import, then bring the receipt file back a
     <message>
         <source>程序错误</source>
         <translation>Program error</translation>
+    </message>
+</context>
+<context>
+    <name>household_view</name>
+    <message>
+        <source>（请选择）</source>
+        <extracomment>Background of a relation still stated against the old head (待核对).</extracomment>
+        <translation>(choose)</translation>
     </message>
 </context>
 <context>

@@ -150,8 +150,12 @@ def test_a_reviewer_cannot_change_a_household(qtbot: QtBot, db: Database) -> Non
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.selected_person_id() == person_id
-    for each in (dialog.move_button, dialog.head_button, dialog.new_household_button):
+    for each in (dialog.move_button, dialog.head_button, dialog.relation_button, dialog.new_household_button):
         assert not each.isEnabled() and each.toolTip() == REASON
+    # Not even the member selected: 改关系 stays off for every row.
+    for row in range(dialog.table.rowCount()):
+        dialog.table.selectRow(row)
+        assert not dialog.relation_button.isEnabled() and dialog.relation_button.toolTip() == REASON
 
 
 def test_a_coordinator_has_every_entry_action(qtbot: QtBot, db: Database) -> None:

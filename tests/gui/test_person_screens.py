@@ -6,7 +6,7 @@ Every test runs on a real SQLite file made by ``store.db.open_database`` (migrat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,18 +16,18 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from pensiondesk.domain.codes import PersonStatus, Relation, ReviewState
-from pensiondesk.gui.household_view import HouseholdDialog
+from pensiondesk.gui.household_view import HouseholdDialog, MoveDialog, NewHeadDialog, RelationDialog
 from pensiondesk.gui.import_wizard import ImportWizard
 from pensiondesk.gui.main_window import MainWindow
 from pensiondesk.gui.person_form import ERROR_COLOUR, KeyFieldDialog, PersonForm
-from pensiondesk.gui.qt import QApplication, QDialog, QLineEdit, Qt, QTableWidget, QTimer
+from pensiondesk.gui.qt import QApplication, QDialog, QLineEdit, QMessageBox, Qt, QTableWidget, QTimer, QWidget
 from pensiondesk.gui.review_page import ReviewPage
 from pensiondesk.services import people, registration
 from pensiondesk.services.demo import create_demo_village
 from pensiondesk.services.person_queries import person_detail
 from pensiondesk.services.recording import Actor
 from pensiondesk.store.db import Database, open_database
-from pensiondesk.store.models import AuditEntry, KeyFieldChange, OutboxEntry, Person, Registration
+from pensiondesk.store.models import AuditEntry, Base, Household, KeyFieldChange, OutboxEntry, Person, Registration
 
 pytestmark = pytest.mark.gui
 
@@ -255,6 +255,226 @@ def test_household_view_lists_head_first_and_makes_a_new_household(qtbot: QtBot,
     assert cell(dialog.table, 0, 2) == "户主"
     assert dialog.selected_person_id() == member.id
     assert dialog.head_button.isEnabled()
+
+
+class ModalScript:
+    """Acts on the modal dialogs a step opens, in turn: ``steps[n]`` gets the n-th one (asserting what it shows,
+    pressing keys). A failing step closes its dialog, so the test reports the failure instead of hanging."""
+
+    def __init__(self, *steps: Callable[[QWidget], None]) -> None:
+        self.steps = list(steps)
+        self.handled: list[QWidget] = []
+        self.errors: list[BaseException] = []
+        QTimer.singleShot(0, self._poll)
+
+    def _poll(self) -> None:
+        if not self.steps:
+            return
+        widget = QApplication.activeModalWidget()
+        if widget is not None and widget not in self.handled and widget.isVisible():
+            self.handled.append(widget)
+            step = self.steps.pop(0)
+            try:
+                step(widget)
+            except BaseException as error:  # reported by check()
+                self.errors.append(error)
+                self.steps.clear()
+                if isinstance(widget, QDialog):
+                    widget.reject()
+        QTimer.singleShot(20, self._poll)
+
+    def check(self, qtbot: QtBot) -> None:
+        """Wait for the steps (a mnemonic clicks its button a moment later) and every dialog to close."""
+        qtbot.waitUntil(lambda: not self.steps or bool(self.errors), timeout=5000)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
+        if self.errors:
+            raise self.errors[0]
+        assert not self.steps, f"{len(self.steps)} dialog(s) never opened"
+
+
+def key(widget: QWidget, which: Qt.Key) -> None:
+    """Press ``which`` where the keyboard is in ``widget``'s window."""
+    QtBot.keyClick(widget.focusWidget() or widget, which)
+
+
+def every_row(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    with db.session() as session:
+        return {
+            table.name: sorted((tuple(row) for row in session.execute(table.select())), key=repr)
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def family_household(db: Database) -> dict[str, str]:
+    """A household of a head, a spouse, one son and one daughter: person ids by relation."""
+    with db.session() as session:
+        for household_id in session.scalars(select(Household.id).order_by(Household.id)):
+            members = session.execute(
+                select(Person.relation, Person.id).where(Person.household_id == household_id)
+            ).all()
+            relations = sorted(relation.value for relation, _id in members)
+            if relations == ["daughter", "head", "son", "spouse"]:
+                return {relation.value: person_id for relation, person_id in members}
+    raise AssertionError("the demo village has no such household")
+
+
+def relation_of(db: Database, person_id: str) -> Relation | None:
+    with db.session() as session:
+        return session.scalar(select(Person.relation).where(Person.id == person_id))
+
+
+def shown_household(qtbot: QtBot, db: Database, person_id: str) -> HouseholdDialog:
+    dialog = HouseholdDialog(db.session, person_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def alt(qtbot: QtBot, dialog: QWidget, letter: Qt.Key) -> None:
+    """Alt+letter in ``dialog``, as the coordinator presses it (the window active again after a message)."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.focusWidget() or dialog, letter, Qt.KeyboardModifier.AltModifier)
+
+
+def test_relations_are_checked_after_a_head_change(qtbot: QtBot, db: Database) -> None:
+    family = family_household(db)
+    dialog = shown_household(qtbot, db, family["son"])
+    assert dialog.selected_person_id() == family["son"] and dialog.relation_button.isEnabled()
+
+    def old_head_is_parent(widget: QWidget) -> None:
+        assert isinstance(widget, NewHeadDialog)
+        assert widget.relation is Relation.PARENT  # suggested: the new head was the old head's son
+        key(widget, Qt.Key.Key_Return)
+
+    def stop_the_walk(widget: QWidget) -> None:
+        assert isinstance(widget, RelationDialog) and "（1/2）" in widget.windowTitle()
+        assert "原来与户主" in widget.intro.text()
+        key(widget, Qt.Key.Key_Escape)  # not now: the members stay marked
+
+    script = ModalScript(old_head_is_parent, stop_the_walk)
+    alt(qtbot, dialog, Qt.Key.Key_H)  # 设为户主
+    script.check(qtbot)
+    household = dialog.household
+    assert household is not None and household.head_person_id == family["son"]
+    assert relation_of(db, family["head"]) is Relation.PARENT
+    assert relation_of(db, family["spouse"]) is Relation.SPOUSE  # unchanged until the coordinator says so
+    assert set(dialog.to_check) == {family["spouse"], family["daughter"]}
+    rows = {dialog.table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(dialog.table.rowCount())}
+    assert cell(dialog.table, rows[family["spouse"]], 2) == "配偶（待核对）"
+    assert cell(dialog.table, rows[family["head"]], 2) == "父母"
+    assert dialog.check_hint.isVisible() and "2 人" in dialog.check_hint.text()
+
+    # 改关系 on the old head's wife: 父母 is pre-selected; ↓ ↑ and Enter confirm it.
+    dialog.table.selectRow(rows[family["spouse"]])
+    audit_before = count(db, AuditEntry)
+
+    def spouse_becomes_parent(widget: QWidget) -> None:
+        assert isinstance(widget, RelationDialog)
+        assert widget.relation is Relation.PARENT
+        key(widget, Qt.Key.Key_Down)
+        assert widget.relation is not Relation.PARENT
+        key(widget, Qt.Key.Key_Up)
+        key(widget, Qt.Key.Key_Return)
+
+    script = ModalScript(spouse_becomes_parent)
+    alt(qtbot, dialog, Qt.Key.Key_R)
+    script.check(qtbot)
+    assert relation_of(db, family["spouse"]) is Relation.PARENT
+    assert count(db, AuditEntry) == audit_before + 1
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+        assert entry is not None and entry.action == "set_relation" and entry.entity_id == family["spouse"]
+    assert set(dialog.to_check) == {family["daughter"]}
+    assert dialog.selected_person_id() == family["spouse"]
+    assert cell(dialog.table, rows[family["spouse"]], 2) == "父母"
+
+    # Closing with one still to check asks; 否 keeps the window open.
+    script = ModalScript(lambda box: box.button(QMessageBox.StandardButton.No).click())  # type: ignore[attr-defined]
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    script.check(qtbot)
+    assert dialog.isVisible()
+
+    # The sister: no suggestion is needed to be typed — 兄弟姐妹 is pre-selected; Enter.
+    dialog.table.selectRow(rows[family["daughter"]])
+
+    def sister(widget: QWidget) -> None:
+        assert isinstance(widget, RelationDialog) and widget.relation is Relation.SIBLING
+        key(widget, Qt.Key.Key_Return)
+
+    script = ModalScript(sister)
+    alt(qtbot, dialog, Qt.Key.Key_R)
+    script.check(qtbot)
+    assert relation_of(db, family["daughter"]) is Relation.SIBLING
+    assert dialog.to_check == {} and not dialog.check_hint.isVisible()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)  # nothing left to check: closes at once
+    assert not dialog.isVisible()
+
+
+def test_the_walk_after_a_head_change_confirms_each_member(qtbot: QtBot, db: Database) -> None:
+    family = family_household(db)
+    dialog = shown_household(qtbot, db, family["son"])
+
+    def enter(widget: QWidget) -> None:
+        assert isinstance(widget, NewHeadDialog | RelationDialog)
+        key(widget, Qt.Key.Key_Return)
+
+    script = ModalScript(enter, enter, enter)
+    dialog.head_button.click()
+    script.check(qtbot)
+    assert relation_of(db, family["spouse"]) is Relation.PARENT
+    assert relation_of(db, family["daughter"]) is Relation.SIBLING
+    assert dialog.to_check == {}
+
+
+def test_moving_needs_a_chosen_relation(qtbot: QtBot, db: Database) -> None:
+    family = family_household(db)
+    dialog = shown_household(qtbot, db, family["daughter"])
+    before = every_row(db)
+
+    def enter_without_relation(widget: QWidget) -> None:
+        assert isinstance(widget, MoveDialog)
+        assert widget.relation_combo.currentText() == "（请选择）"
+        assert widget.list.currentRow() == 0
+        widget.list.setFocus()
+        key(widget, Qt.Key.Key_Return)
+        assert widget.isVisible() and "请选择与新户主的关系" in widget.hint.text()
+        assert widget.focusWidget() is widget.relation_combo
+        key(widget, Qt.Key.Key_Escape)
+
+    script = ModalScript(enter_without_relation)
+    alt(qtbot, dialog, Qt.Key.Key_M)
+    script.check(qtbot)
+    assert every_row(db) == before  # nothing moved, nothing recorded
+
+    chosen: dict[str, object] = {}
+
+    def choose_and_move(widget: QWidget) -> None:
+        assert isinstance(widget, MoveDialog)
+        widget.relation_combo.setFocus()
+        key(widget, Qt.Key.Key_Down)  # the first relation of the list
+        chosen["relation"] = widget.relation_combo.currentText()
+        key(widget, Qt.Key.Key_Return)
+
+    def done(widget: QWidget) -> None:
+        assert isinstance(widget, QMessageBox) and "已迁入" in widget.text()
+        widget.accept()
+
+    script = ModalScript(choose_and_move, done)
+    alt(qtbot, dialog, Qt.Key.Key_M)
+    script.check(qtbot)
+    assert chosen["relation"] == "配偶"
+    with db.session() as session:
+        moved = session.get(Person, family["daughter"])
+        assert moved is not None and moved.relation is Relation.SPOUSE and moved.household_id != family_hh(db, family)
+
+
+def family_hh(db: Database, family: dict[str, str]) -> str | None:
+    with db.session() as session:
+        return session.scalar(select(Person.household_id).where(Person.id == family["head"]))
 
 
 # --- import ---------------------------------------------------------------------------------------------------

@@ -182,11 +182,19 @@ def test_household_dialog_order_and_keys(qtbot: QtBot, village_db: VillageDb) ->
     dialog = _shown(qtbot, HouseholdDialog(village_db.session_factory, _member(village_db, Relation.SPOUSE)))
     assert isinstance(dialog, HouseholdDialog)
     assert focused() is dialog.table  # the members, with the person it was opened for selected
-    walked = key_walk(qtbot, dialog.table, 6)
-    assert names(walked) == ["householdMembers", "迁入他户…", "设为户主…", "单独立户", "关闭", "householdMembers"]
+    walked = key_walk(qtbot, dialog.table, 7)
+    assert names(walked) == [
+        "householdMembers",
+        "迁入他户…",
+        "设为户主…",
+        "改关系…",
+        "单独立户",
+        "关闭",
+        "householdMembers",
+    ]
     assert backward_steps(walked[:-1]) == [] and reading_order_breaks(dialog) == []
     assert clashing_mnemonics(dialog) == {}
-    # The head selected: 设为户主 and 单独立户 are off, and Tab passes over them.
+    # The head selected: 设为户主, 改关系 and 单独立户 are off, and Tab passes over them.
     dialog.table.selectRow(0)
     assert names(key_walk(qtbot, dialog.table, 4)) == ["householdMembers", "迁入他户…", "关闭", "householdMembers"]
     # Enter changes nothing (no default button: every change asks first); Esc closes.
@@ -219,9 +227,51 @@ def test_household_dialog_order_and_keys(qtbot: QtBot, village_db: VillageDb) ->
     press(qtbot, Qt.Key.Key_Return)
     assert move.isVisible() and move.choice is None
     assert [move.list.item(n).text().split("（")[0] for n in range(move.list.count())] == [head_name]
+    # The relation is never assumed: Enter without one says so and puts the cursor on it; ↓ chooses, Enter moves.
+    assert move.relation_combo.currentText() == "（请选择）"
+    press(qtbot, Qt.Key.Key_Return)
+    assert move.isVisible() and move.choice is None and focused() is move.relation_combo
+    assert "请选择与新户主的关系" in move.hint.text()
+    press(qtbot, Qt.Key.Key_Down)
+    assert move.hint.text() == ""
     press(qtbot, Qt.Key.Key_Return)
     assert not move.isVisible() and move.result() == QDialog.DialogCode.Accepted
     assert move.choice is not None and move.choice.head_name == head_name
+    assert move.relation is Relation.SPOUSE  # the first in the list, chosen by ↓
+
+
+def test_relation_dialog_order_and_keys(qtbot: QtBot) -> None:
+    from pensiondesk.gui.household_view import RelationDialog
+
+    # After a head change: the suggestion is pre-selected, the cursor is on the list, ↑ ↓ choose, Enter confirms.
+    dialog = _shown(
+        qtbot, RelationDialog("韩颖娜", "雷杰", Relation.SPOUSE, old_head_name="雷平永", suggestion=Relation.PARENT)
+    )
+    assert isinstance(dialog, RelationDialog)
+    assert focused() is dialog.relation_combo and dialog.relation is Relation.PARENT
+    walked = key_walk(qtbot, dialog.relation_combo, 4)
+    assert names(walked) == ["韩颖娜 与户主 雷杰 的关系", "确定", "取消", "韩颖娜 与户主 雷杰 的关系"]
+    assert backward_steps(walked[:-1]) == [] and reading_order_breaks(dialog) == []
+    assert unlabelled_inputs(dialog) == [] and clashing_mnemonics(dialog) == {}
+    dialog.relation_combo.setFocus()
+    press(qtbot, Qt.Key.Key_Down)
+    assert dialog.relation is Relation.PARENT_IN_LAW
+    press(qtbot, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
+
+    # Nothing to suggest: it starts empty, and Enter does not accept until a relation is chosen; Esc cancels.
+    dialog = _shown(qtbot, RelationDialog("雷静芳", "雷杰", Relation.GRANDCHILD, old_head_name="雷平永"))
+    assert isinstance(dialog, RelationDialog) and dialog.relation is None
+    press(qtbot, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.hint.text() == "请先选择关系"
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+    # A correction at any time: it starts on the current relation.
+    dialog = _shown(qtbot, RelationDialog("雷静芳", "雷杰", Relation.DAUGHTER))
+    assert isinstance(dialog, RelationDialog) and dialog.relation is Relation.DAUGHTER
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
 
 
 # --- 审核 -----------------------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from pensiondesk.services.people import (
     receive_migrant_document,
     rename_group,
     set_household_head,
+    set_relation,
     update_general_fields,
 )
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
@@ -50,6 +51,7 @@ from pensiondesk.services.recording import Actor, UuidSource, snapshot, verify_a
 from pensiondesk.store.db import Database, open_database
 from pensiondesk.store.models import (
     AuditEntry,
+    Base,
     County,
     Household,
     KeyFieldChange,
@@ -841,6 +843,100 @@ def test_single_person_household_left_behind_has_no_head(db: Database, village_i
         move_to_household(s, WANG, li.id, household_id, Relation.SPOUSE)  # type: ignore[arg-type]
         emptied = s.get(Household, old_household)
         assert emptied is not None and emptied.head_person_id is None
+
+
+def every_row(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows, whole: a refusal must leave each one exactly as it was."""
+    with db.session() as s:
+        return {
+            table.name: sorted((tuple(row) for row in s.execute(table.select())), key=repr)
+            for table in Base.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def family(db: Database, village_id: str, zhang: str) -> dict[str, str]:
+    """张三's household after the son 张强 became head: 李梅 is still 配偶 (to the old head), 张三 is 父母."""
+    with db.session() as s:
+        li = add_person(
+            s,
+            WANG,
+            PersonInput(name="李梅", id_number=LI_ID, relation=Relation.SPOUSE, household_head_id_number=ZHANG_ID),
+            village_id=village_id,
+            today=TODAY,
+        )
+        son = add_person(
+            s,
+            WANG,
+            PersonInput(
+                name="张强", id_number=make_id(date(1995, 6, 1), 31), relation=Relation.SON, household_head_name="张三"
+            ),
+            village_id=village_id,
+            today=TODAY,
+        )
+        household_id = s.get(Person, zhang).household_id  # type: ignore[union-attr]
+        ids = {"zhang": zhang, "li": li.id, "son": son.id, "household": str(household_id)}
+    with db.session() as s:
+        set_household_head(s, WANG, ids["household"], ids["son"], old_head_relation=Relation.PARENT)
+    return ids
+
+
+def test_set_relation_after_a_head_change(db: Database, family: dict[str, str]) -> None:
+    with db.session() as s:
+        li = s.get(Person, family["li"])
+        assert li is not None and li.relation is Relation.SPOUSE and li.version == 1
+    before_audit, before_outbox = counts(db)["audit_entry"], counts(db)["sync_outbox"]
+    with db.session() as s:
+        person = set_relation(s, WANG, family["li"], Relation.PARENT, base_version=1)
+        assert person.relation is Relation.PARENT and person.version == 2
+    after = counts(db)
+    assert (after["audit_entry"], after["sync_outbox"]) == (before_audit + 1, before_outbox + 1)
+    with db.session() as s:
+        assert s.get(Person, family["li"]).relation is Relation.PARENT  # type: ignore[union-attr]
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "set_relation")).one()
+        assert entry.entity_id == family["li"] and entry.user == "wang"
+        assert entry.before is not None and entry.after is not None
+        assert (entry.before["relation"], entry.after["relation"]) == ("spouse", "parent")
+        assert (entry.before["version"], entry.after["version"]) == (1, 2)
+        outbox = s.scalars(select(OutboxEntry).order_by(OutboxEntry.seq.desc())).first()
+        assert outbox is not None and outbox.record_id == family["li"]
+        assert outbox.operation == "update" and outbox.base_version == 1
+        assert verify_audit_chain(s) is None
+    # Without base_version it changes whatever version is stored.
+    with db.session() as s:
+        assert set_relation(s, WANG, family["li"], Relation.OTHER).version == 3
+
+
+def test_set_relation_refusals_write_nothing(db: Database, village_id: str, family: dict[str, str]) -> None:
+    with db.session() as s:
+        loner = PersonInput(name="王五", id_number=make_id(date(1980, 1, 1), 51), group_name="第一村民小组")
+        loner_id = add_person(s, WANG, loner, village_id=village_id, today=TODAY).id
+        assert s.get(Person, loner_id).household_id is None  # type: ignore[union-attr]
+    before = every_row(db)
+
+    def refused(person_id: str, relation: Relation, actor: Actor = WANG, **kw: object) -> str:
+        with pytest.raises(ServiceError) as error, db.session() as s:
+            set_relation(s, actor, person_id, relation, **kw)  # type: ignore[arg-type]
+        return error.value.user_message
+
+    assert "还没有归入任何一户" in refused(loner_id, Relation.SON)
+    assert "是本户户主" in refused(family["son"], Relation.SON)
+    assert "设为户主" in refused(family["li"], Relation.HEAD)
+    reviewer = Actor("bob", UserRole.REVIEWER, "白复核")
+    assert "复核员只审核" in refused(family["li"], Relation.PARENT, reviewer)
+    assert "请关闭后重新打开再修改" in refused(family["li"], Relation.PARENT, base_version=7)
+    assert "找不到这个人员" in refused("no-such-person", Relation.PARENT)
+    assert every_row(db) == before
+    # The same relation again is no change: nothing is written, the version stays.
+    with db.session() as s:
+        assert set_relation(s, WANG, family["li"], Relation.SPOUSE, base_version=1).version == 1
+    assert every_row(db) == before
+
+
+def test_a_member_in_the_household_is_told_to_use_relation_change(db: Database, family: dict[str, str]) -> None:
+    with pytest.raises(ServiceError) as refused, db.session() as s:
+        move_to_household(s, WANG, family["li"], family["household"], Relation.PARENT)
+    assert "改关系" in refused.value.user_message
 
 
 def test_groups_are_unique_within_the_village(db: Database, village_id: str, zhang: str) -> None:

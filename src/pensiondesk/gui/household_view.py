@@ -1,9 +1,14 @@
 """The household view (家庭): the selected person's household — head first, members with their relations.
 
 From here the coordinator moves a member into another household (迁入他户), makes a member the head (设为户主),
-or starts a new household with a person as its head (单独立户). Every change goes through
-:mod:`pensiondesk.services.people`, which refuses what would break a household (a head leaving members behind)
-and says why in plain Chinese; the view re-reads the household afterwards.
+corrects a member's relation to the head (改关系) or starts a new household with a person as its head (单独立户).
+Every change goes through :mod:`pensiondesk.services.people`, which refuses what would break a household (a head
+leaving members behind) and says why in plain Chinese; the view re-reads the household afterwards.
+
+After 设为户主 the other members still carry their relation to the old head: the view marks them 待核对 and at
+once walks the coordinator through them one by one (改关系, with a relation suggested by
+:mod:`pensiondesk.domain.households` where the old relations tell it); each is confirmed or changed by a person,
+never rewritten silently. Esc stops the walk; the rest stay marked while the window is open.
 """
 
 from __future__ import annotations
@@ -11,12 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pensiondesk.domain.codes import PersonStatus, Relation
+from pensiondesk.domain.households import old_head_becomes, suggest_member_relations
 from pensiondesk.gui.errors import show_error, show_store_error
 from pensiondesk.gui.person_form import current_actor
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
     QAbstractItemView,
+    QColor,
     QComboBox,
+    QCoreApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,6 +47,7 @@ from pensiondesk.services import people
 from pensiondesk.services.people_types import ServiceError
 from pensiondesk.services.person_queries import (
     HouseholdChoice,
+    HouseholdMember,
     HouseholdView,
     current_village_id,
     household_choices,
@@ -48,20 +57,30 @@ from pensiondesk.services.person_queries import (
 from pensiondesk.services.recording import Actor
 from pensiondesk.store.errors import StoreError
 
-__all__ = ["HouseholdDialog", "MoveDialog", "NewHeadDialog"]
+__all__ = ["HouseholdDialog", "MoveDialog", "NewHeadDialog", "RelationDialog"]
+
+#: Background of a relation still stated against the old head (待核对).
+TO_CHECK_COLOUR = "#fff3c4"
 
 
-def _relation_combo(exclude_head: bool = True) -> QComboBox:
+def _relation_combo(*, choose_first: bool = False) -> QComboBox:
+    """The relations a member may have to the head (户主 excluded); ``choose_first``: start on an empty choice."""
     combo = QComboBox()
+    if choose_first:
+        combo.addItem(QCoreApplication.translate("household_view", "（请选择）"), None)
     for relation in Relation:
-        if exclude_head and relation is Relation.HEAD:
-            continue
-        combo.addItem(relation.label, relation.value)
+        if relation is not Relation.HEAD:
+            combo.addItem(relation.label, relation.value)
     return combo
 
 
+def _chosen(combo: QComboBox) -> Relation | None:
+    code = combo.currentData()
+    return Relation(code) if code else None
+
+
 class HouseholdDialog(QDialog):
-    """家庭: the household of ``person_id``, with 迁入他户, 设为户主 and 单独立户."""
+    """家庭: the household of ``person_id``, with 迁入他户, 设为户主, 改关系 and 单独立户."""
 
     def __init__(
         self,
@@ -77,6 +96,9 @@ class HouseholdDialog(QDialog):
         self._actor = actor
         self.household: HouseholdView | None = None
         self.changed = False
+        #: Members whose relation is still the one to the old head (待核对), with the suggested new relation.
+        self.to_check: dict[str, Relation | None] = {}
+        self._old_head_name: str | None = None
 
         self.heading = QLabel()
         self.heading.setObjectName("householdHeading")
@@ -86,6 +108,11 @@ class HouseholdDialog(QDialog):
         self.heading.setFont(heading_font)
         self.facts = QLabel()
         self.facts.setWordWrap(True)
+        self.check_hint = QLabel()
+        self.check_hint.setObjectName("relationCheckHint")
+        self.check_hint.setWordWrap(True)
+        self.check_hint.setStyleSheet("color: #8a5a00;")
+        self.check_hint.hide()
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("householdMembers")
         self.table.setHorizontalHeaderLabels(
@@ -105,17 +132,20 @@ class HouseholdDialog(QDialog):
         self.head_button = QPushButton(self.tr("设为户主(&H)…"))
         self.head_button.setObjectName("setHeadButton")
         self.head_button.clicked.connect(self.make_selected_head)
+        self.relation_button = QPushButton(self.tr("改关系(&R)…"))
+        self.relation_button.setObjectName("relationButton")
+        self.relation_button.clicked.connect(self.change_selected_relation)
         self.new_household_button = QPushButton(self.tr("单独立户(&N)"))
         self.new_household_button.setObjectName("newHouseholdButton")
         self.new_household_button.clicked.connect(self.start_household)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)
-        for button in (self.move_button, self.head_button, self.new_household_button, close):
+        changes = (self.move_button, self.head_button, self.relation_button, self.new_household_button)
+        for button in (*changes, close):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.move_button)
-        buttons.addWidget(self.head_button)
-        buttons.addWidget(self.new_household_button)
+        for button in changes:
+            buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
 
@@ -123,6 +153,7 @@ class HouseholdDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.check_hint)
         layout.addLayout(buttons)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.resize(760, 420)
@@ -130,8 +161,9 @@ class HouseholdDialog(QDialog):
 
     # --- reading --------------------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Re-read the household (after a change, or when opened) and select the person it was opened for."""
+    def reload(self, select: str | None = None) -> None:
+        """Re-read the household (after a change, or when opened); select ``select``, else the person it was
+        opened for."""
         with self._session_factory() as session:
             self.household = household_of(session, self._person_id)
             detail = person_detail(session, self._person_id)
@@ -139,11 +171,15 @@ class HouseholdDialog(QDialog):
         household = self.household
         self.table.setRowCount(0)
         if household is None:
+            self.to_check.clear()
+            self.check_hint.hide()
             self.setWindowTitle(self.tr("家庭 — %s") % name)
             self.heading.setText(self.tr("%s 还没有归入任何一户") % name)
             self.facts.setText(self.tr("可以点“单独立户”让他（她）当户主，或点“迁入他户”加入已有的一户。"))
             self._update_buttons()
             return
+        members_here = {member.person_id for member in household.members if not member.is_head}
+        self.to_check = {pid: hint for pid, hint in self.to_check.items() if pid in members_here}
         head = household.head_name or self.tr("（未指定户主）")
         self.setWindowTitle(self.tr("家庭 — 户主：%s") % head)
         self.heading.setText(self.tr("户主：%s　　共 %d 人") % (head, len(household.members)))
@@ -154,9 +190,13 @@ class HouseholdDialog(QDialog):
         ]
         self.facts.setText("　　".join(parts))
         self.table.setRowCount(len(household.members))
+        wanted = select or self._person_id
         selected_row = 0
         for row, member in enumerate(household.members):
             relation = self.tr("户主") if member.is_head else (member.relation.label if member.relation else "")
+            pending = member.person_id in self.to_check
+            if pending:
+                relation = self.tr("%s（待核对）") % relation
             cells = [member.name, member.id_number, relation, member.status.label]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -167,9 +207,18 @@ class HouseholdDialog(QDialog):
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
+                if pending and column == 2:
+                    item.setBackground(QColor(TO_CHECK_COLOUR))
+                    item.setToolTip(self.tr("这是与原户主的关系，户主变更后还没有核对；选中后点“改关系”"))
                 self.table.setItem(row, column, item)
-            if member.person_id == self._person_id:
+            if member.person_id == wanted:
                 selected_row = row
+        if self.to_check:
+            self.check_hint.setText(
+                self.tr("户主已变更：标“待核对”的 %d 人与户主的关系还是对原户主的，请选中后点“改关系”（Alt+R）核对。")
+                % len(self.to_check)
+            )
+        self.check_hint.setVisible(bool(self.to_check))
         self.table.selectRow(selected_row)
         self._update_buttons()
 
@@ -183,6 +232,11 @@ class HouseholdDialog(QDialog):
         item = self.table.item(rows[0].row(), 0)
         return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
+    def _member(self, person_id: str | None) -> HouseholdMember | None:
+        if self.household is None or person_id is None:
+            return None
+        return next((m for m in self.household.members if m.person_id == person_id), None)
+
     def _update_buttons(self) -> None:
         household = self.household
         selected = self.selected_person_id()
@@ -190,17 +244,34 @@ class HouseholdDialog(QDialog):
         # A 复核员 sees the household but never changes it (domain.md §14); the buttons say why.
         refusal = entry_tip(self._actor())
         allowed = not refusal
-        self.head_button.setEnabled(allowed and household is not None and selected is not None and not is_head)
+        member = allowed and household is not None and selected is not None and not is_head
+        self.head_button.setEnabled(member)
+        self.relation_button.setEnabled(member)
         self.move_button.setEnabled(allowed and selected is not None)
         self.new_household_button.setEnabled(
             allowed and selected is not None and not (is_head and household is not None)
         )
-        for button in (self.move_button, self.head_button, self.new_household_button):
+        for button in (self.move_button, self.head_button, self.relation_button, self.new_household_button):
             button.setToolTip(refusal)
+
+    def done(self, result: int) -> None:
+        """Closing with relations still 待核对 asks first: the marks are not kept once the window is closed."""
+        if self.to_check and self.isVisible():
+            answer = QMessageBox.question(
+                self,
+                self.tr("关系待核对"),
+                self.tr("还有 %d 人与新户主的关系没有核对（标“待核对”）。关闭后不再标出，仍要关闭吗？")
+                % len(self.to_check),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().done(result)
 
     # --- changes --------------------------------------------------------------------------------------------
 
-    def _run(self, action: Callable[[], object], done: str) -> bool:
+    def _run(self, action: Callable[[], object], done: str | None, select: str | None = None) -> bool:
         """Run one change (its own transaction); refusals are shown, success re-reads the household."""
         try:
             action()
@@ -211,8 +282,9 @@ class HouseholdDialog(QDialog):
             show_store_error(self, error)
             return False
         self.changed = True
-        self.reload()
-        QMessageBox.information(self, self.tr("已办理"), done)
+        self.reload(select)
+        if done:
+            QMessageBox.information(self, self.tr("已办理"), done)
         return True
 
     def move_selected(self) -> None:
@@ -227,7 +299,7 @@ class HouseholdDialog(QDialog):
             return
         current = self.household.household_id if self.household is not None else None
         dialog = MoveDialog(self._session_factory, village_id, current, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None or dialog.relation is None:
             return
         choice, relation = dialog.choice, dialog.relation
 
@@ -235,15 +307,24 @@ class HouseholdDialog(QDialog):
             with self._session_factory() as session:
                 people.move_to_household(session, self._actor(), person_id, choice.household_id, relation)
 
+        self.to_check.pop(person_id, None)
         self._run(act, self.tr("已迁入%s户。") % choice.head_name)
 
     def make_selected_head(self) -> None:
-        """设为户主…: the selected member becomes head; the old head's new relation is asked for."""
+        """设为户主…: the selected member becomes head; the old head's new relation is asked for, then each other
+        member's relation is checked in turn (改关系)."""
         household = self.household
         person_id = self.selected_person_id()
-        if household is None or person_id is None:
+        new_head = self._member(person_id)
+        if household is None or person_id is None or new_head is None:
             return
-        dialog = NewHeadDialog(household.head_name, self)
+        old_head = self._member(household.head_person_id)
+        others = [m for m in household.members if not m.is_head and m.person_id != person_id]
+        dialog = NewHeadDialog(
+            household.head_name,
+            self,
+            suggestion=old_head_becomes(new_head.relation, old_head.sex if old_head is not None else None),
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         relation = dialog.relation
@@ -254,7 +335,68 @@ class HouseholdDialog(QDialog):
                     session, self._actor(), household.household_id, person_id, old_head_relation=relation
                 )
 
-        self._run(act, self.tr("户主已变更；请核对其他成员与新户主的关系。"))
+        suggestions = suggest_member_relations(new_head.relation, [(m.relation, m.sex) for m in others])
+        done = None if others else self.tr("户主已变更。")
+        if not self._run(act, done, select=others[0].person_id if others else person_id):
+            return
+        self._old_head_name = household.head_name
+        self.to_check = {m.person_id: hint for m, hint in zip(others, suggestions, strict=True)}
+        self.reload(others[0].person_id if others else person_id)
+        self.check_relations()
+
+    def check_relations(self) -> None:
+        """Walk the members still 待核对, one 改关系 each, in the table's order; Esc stops (they stay marked)."""
+        total = len(self.to_check)
+        step = 0
+        while self.to_check and self.household is not None:
+            order = [m.person_id for m in self.household.members if m.person_id in self.to_check]
+            if not order:
+                break
+            step += 1
+            if not self._edit_relation(order[0], (min(step, total), total)):
+                break
+
+    def change_selected_relation(self) -> None:
+        """改关系…: the selected member's relation to the head (待核对 after a head change, or any correction)."""
+        person_id = self.selected_person_id()
+        if person_id is not None:
+            self._edit_relation(person_id)
+
+    def _edit_relation(self, person_id: str, step: tuple[int, int] | None = None) -> bool:
+        """Ask for one member's relation and change it; True when it was confirmed or changed."""
+        household = self.household
+        member = self._member(person_id)
+        if household is None or member is None or member.is_head:
+            return False
+        pending = person_id in self.to_check
+        dialog = RelationDialog(
+            member.name,
+            household.head_name,
+            member.relation,
+            old_head_name=self._old_head_name if pending else None,
+            suggestion=self.to_check.get(person_id),
+            step=step,
+            parent=self,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.relation is None:
+            return False
+        relation = dialog.relation
+        if relation == member.relation:  # confirmed as it is: nothing to write, only the mark goes
+            self.to_check.pop(person_id, None)
+            self.reload(person_id)
+            return True
+
+        def act() -> None:
+            with self._session_factory() as session:
+                people.set_relation(session, self._actor(), person_id, relation, base_version=member.version)
+
+        suggestion = self.to_check.pop(person_id, None)
+        if self._run(act, None, select=person_id):
+            return True
+        if pending:  # refused: still to check
+            self.to_check[person_id] = suggestion
+            self.reload(person_id)
+        return False
 
     def start_household(self) -> None:
         """单独立户: the selected person becomes the head of a new household."""
@@ -266,13 +408,15 @@ class HouseholdDialog(QDialog):
             with self._session_factory() as session:
                 people.create_household(session, self._actor(), person_id)
 
+        self.to_check.pop(person_id, None)
         if self._run(act, self.tr("已单独立户，本人为户主。")):
             self._person_id = person_id
             self.reload()
 
 
 class MoveDialog(QDialog):
-    """迁入他户: find the destination household by its head's name (or the last digits of the head's ID)."""
+    """迁入他户: find the destination household by its head's name (or the last digits of the head's ID) and say
+    how the person is related to its head — chosen each time, never assumed."""
 
     def __init__(
         self,
@@ -286,14 +430,14 @@ class MoveDialog(QDialog):
         self._village_id = village_id
         self._current = current_household_id
         self.choice: HouseholdChoice | None = None
-        self.relation: Relation = Relation.OTHER
+        self.relation: Relation | None = None
         self.setWindowTitle(self.tr("迁入他户"))
         self.search = QLineEdit()
         self.search.setObjectName("householdSearch")
         self.search.setPlaceholderText(self.tr("输入户主姓名，或户主身份证号后几位"))
         self.list = QListWidget()
         self.list.setObjectName("householdChoices")
-        self.relation_combo = _relation_combo()
+        self.relation_combo = _relation_combo(choose_first=True)
         self.relation_combo.setObjectName("moveRelation")
         form = QFormLayout()
         form.addRow(self.tr("查找户主："), self.search)
@@ -307,6 +451,7 @@ class MoveDialog(QDialog):
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
         self.hint = QLabel()
+        self.hint.setObjectName("moveHint")
         self.hint.setStyleSheet("color: #c62828;")
         buttons = QHBoxLayout()
         buttons.addWidget(self.hint, 1)
@@ -321,6 +466,7 @@ class MoveDialog(QDialog):
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._debounce.start)
         self.list.itemDoubleClicked.connect(lambda _item: self._accept_choice())
+        self.relation_combo.currentIndexChanged.connect(lambda _index: self.hint.clear())
         self.resize(560, 420)
         self.refresh()
 
@@ -353,21 +499,28 @@ class MoveDialog(QDialog):
         if not 0 <= row < len(self._choices):
             self.hint.setText(self.tr("请先选择要迁入的户"))
             return
+        relation = _chosen(self.relation_combo)
+        if relation is None:
+            self.hint.setText(self.tr("请选择与新户主的关系（用 ↑ ↓ 选），再按“迁入”"))
+            self.relation_combo.setFocus()
+            return
         self.choice = self._choices[row]
-        code = self.relation_combo.currentData()
-        self.relation = Relation(code) if code else Relation.OTHER
+        self.relation = relation
         self.accept()
 
 
 class NewHeadDialog(QDialog):
-    """设为户主: what the old head becomes to the new one (e.g. 父母, 配偶)."""
+    """设为户主: what the old head becomes to the new one (e.g. 父母, 配偶); ``suggestion`` is pre-selected."""
 
-    def __init__(self, old_head_name: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, old_head_name: str | None, parent: QWidget | None = None, *, suggestion: Relation | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("变更户主"))
         self.relation_combo = _relation_combo()
         self.relation_combo.setObjectName("oldHeadRelation")
-        self.relation_combo.setCurrentIndex(max(0, self.relation_combo.findData(Relation.PARENT.value)))
+        preselected = suggestion or Relation.PARENT
+        self.relation_combo.setCurrentIndex(max(0, self.relation_combo.findData(preselected.value)))
         who = old_head_name or self.tr("原户主")
         form = QFormLayout()
         form.addRow(self.tr("%s 与新户主的关系：") % who, self.relation_combo)
@@ -387,5 +540,96 @@ class NewHeadDialog(QDialog):
 
     @property
     def relation(self) -> Relation:
-        code = self.relation_combo.currentData()
-        return Relation(code) if code else Relation.OTHER
+        return _chosen(self.relation_combo) or Relation.OTHER
+
+
+class RelationDialog(QDialog):
+    """改关系: one member's relation to the head, chosen from the list with ↑ ↓ and confirmed with Enter.
+
+    After a head change (``old_head_name`` given) the member's relation is still the one to the old head: the
+    dialog says so and starts on ``suggestion`` when there is one, else on an empty choice that must be made.
+    Otherwise it starts on the current relation. Esc cancels.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        head_name: str | None,
+        current: Relation | None,
+        *,
+        old_head_name: str | None = None,
+        suggestion: Relation | None = None,
+        step: tuple[int, int] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        head = head_name or self.tr("户主")
+        if step is not None:
+            self.setWindowTitle(self.tr("核对与新户主的关系（%d/%d）— %s") % (step[0], step[1], name))
+        else:
+            self.setWindowTitle(self.tr("改关系 — %s") % name)
+        current_label = current.label if current is not None else self.tr("未填")
+        if old_head_name is not None:
+            intro = self.tr("户主已由 %s 变更为 %s。%s 原来与户主 %s 的关系是“%s”。") % (
+                old_head_name,
+                head,
+                name,
+                old_head_name,
+                current_label,
+            )
+        else:
+            intro = self.tr("%s 现在与户主 %s 的关系是“%s”。") % (name, head, current_label)
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        self.relation_combo = _relation_combo(choose_first=True)
+        self.relation_combo.setObjectName("memberRelation")
+        start = suggestion if old_head_name is not None else current
+        if start is not None and start is not Relation.HEAD:
+            self.relation_combo.setCurrentIndex(max(0, self.relation_combo.findData(start.value)))
+        self.suggested = QLabel()
+        self.suggested.setWordWrap(True)
+        self.suggested.setStyleSheet("color: #555;")
+        if old_head_name is not None:
+            self.suggested.setText(
+                self.tr("已按原来的关系预选“%s”，请对照户口簿核对；用 ↑ ↓ 改选，回车确认，Esc 暂不核对。")
+                % suggestion.label
+                if suggestion is not None
+                else self.tr("请对照户口簿用 ↑ ↓ 选择，回车确认，Esc 暂不核对。")
+            )
+        form = QFormLayout()
+        form.addRow(self.tr("%s 与户主 %s 的关系：") % (name, head), self.relation_combo)
+        ok = QPushButton(self.tr("确定"))
+        ok.setObjectName("confirmRelation")
+        ok.setDefault(True)
+        ok.clicked.connect(self._accept_choice)
+        cancel = QPushButton(self.tr("取消"))
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: #c62828;")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.hint, 1)
+        buttons.addWidget(ok)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        if self.suggested.text():
+            layout.addWidget(self.suggested)
+        layout.addLayout(buttons)
+        self.relation_combo.currentIndexChanged.connect(lambda _index: self.hint.clear())
+        self.relation_combo.setFocus()
+        # Wide enough for the sentences, and as tall as they wrap at that width (adjustSize asks the layout's
+        # height for the width; a fixed resize would cut the wrapped lines).
+        self.setMinimumWidth(560)
+        self.adjustSize()
+
+    @property
+    def relation(self) -> Relation | None:
+        return _chosen(self.relation_combo)
+
+    def _accept_choice(self) -> None:
+        if self.relation is None:
+            self.hint.setText(self.tr("请先选择关系"))
+            return
+        self.accept()

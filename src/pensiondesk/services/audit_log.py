@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "create_household": "新建户",
     "set_household_head": "设定户主",
     "move_to_household": "迁入其他户",
+    "set_relation": "变更与户主关系",
     "create_group": "新建村民小组",
     "rename_group": "村民小组改名",
     "enrolled_by_county": "县里已参保",

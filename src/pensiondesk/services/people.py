@@ -102,6 +102,7 @@ __all__ = [
     "receive_migrant_document",
     "rename_group",
     "set_household_head",
+    "set_relation",
     "update_general_fields",
 ]
 
@@ -1905,7 +1906,7 @@ def move_to_household(session: Session, actor: Actor, person_id: str, household_
     if relation is Relation.HEAD:
         raise ServiceError("迁入他户时与户主关系不能是“户主”；要更换户主，请使用“设为户主”")
     if person.household_id == household.id:
-        raise ServiceError(f"{person.name}已经在这一户里；要修改与户主关系，请使用“设为户主”或编辑关系")
+        raise ServiceError(f"{person.name}已经在这一户里；要修改与户主关系，请在“家庭”中选中他（她）后点“改关系”")
     if household.village_id != person.village_id:
         raise ServiceError("不能迁入其他村的户；跨村迁移请办理户籍迁移手续")
     old = _leaving_check(session, person)
@@ -1967,6 +1968,34 @@ def set_household_head(
     household.head_person_id = person.id
     _record_household(session, actor, household, before_household, "set_household_head")
     return household
+
+
+def set_relation(
+    session: Session, actor: Actor, person_id: str, relation: Relation, *, base_version: int | None = None
+) -> Person:
+    """Change a member's relation to the household head (与户主关系变更), e.g. after 变更户主.
+
+    Only a member who is not the head: the head's relation is 户主 and changes only through
+    :func:`set_household_head`, and nobody else can become 户主 here. Audited like the other person updates; the
+    person's ``version`` goes up by one and ``base_version`` (the version the caller showed) refuses the change if
+    someone changed the person since. The same relation again is no change: nothing is written.
+    """
+    require_entry(actor, "调整家庭户")
+    person = _get_person(session, person_id)
+    _check_version(person, base_version)
+    if person.household_id is None:
+        raise ServiceError(f"{person.name}还没有归入任何一户；请先在“家庭”中单独立户或迁入他户")
+    household = _get_household(session, person.household_id)
+    if household.head_person_id == person.id:
+        raise ServiceError(f"{person.name}是本户户主，与户主关系就是“户主”；要更换户主，请选中新户主后点“设为户主”")
+    if relation is Relation.HEAD:
+        raise ServiceError(f"一户只能有一位户主；要让{person.name}当户主，请选中他（她）后点“设为户主”")
+    if person.relation == relation:
+        return person
+    before = snapshot(person)
+    person.relation = relation
+    _save_person(session, actor, person, before, action="set_relation")
+    return person
 
 
 def _check_group_name(session: Session, village_id: str, name: str, *, except_id: str | None = None) -> str:

@@ -115,6 +115,8 @@ class HouseholdMember:
     relation: Relation | None
     is_head: bool
     status: PersonStatus
+    sex: Sex | None = None
+    version: int | None = None  # the person's version, for a change made from the view (refused if stale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,13 +254,13 @@ def household_of(session: Session, person_id: str) -> HouseholdView | None:
         return None
     group_name = session.scalar(select(VillagerGroup.name).where(VillagerGroup.id == household.group_id))
     rows = session.execute(
-        select(Person.id, Person.name, Person.id_number, Person.relation, Person.status)
+        select(Person.id, Person.name, Person.id_number, Person.relation, Person.status, Person.sex, Person.version)
         .where(Person.household_id == household.id)
         .order_by(Person.name, Person.id_number)
     ).all()
     members = [
-        HouseholdMember(pid, name, number, relation, pid == household.head_person_id, status)
-        for pid, name, number, relation, status in rows
+        HouseholdMember(pid, name, number, relation, pid == household.head_person_id, status, sex, version)
+        for pid, name, number, relation, status, sex, version in rows
     ]
     members.sort(key=lambda m: not m.is_head)  # stable: the head first, the others stay by name
     return HouseholdView(
