@@ -553,7 +553,8 @@ class PreviewPage(QWizardPage):
             notes.append(self.tr("%d 人不能录入参保登记（原因见“问题说明”），人员照常导入。") % refused)
         if entering:
             notes.append(self.tr("录入后请另一位工作人员在“审核”中初审。"))
-        self.register_note.setText(" ".join(notes))
+        # Whole sentences: Chinese ones follow each other directly, English ones after a space.
+        self.register_note.setText("".join(n if n.endswith("。") else n + " " for n in notes).strip())
 
     def registering(self) -> bool:
         """The import is to enter the 参保登记 of the rows' 缴费档次 (the box is shown and on)."""
