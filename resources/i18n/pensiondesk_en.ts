@@ -3423,8 +3423,8 @@ Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway,
         <translation>%d people already have a registration with the same tier; it is not entered again.</translation>
     </message>
     <message>
-        <source>%d 人不能录入参保登记（原因见“问题说明”），人员照常导入。</source>
-        <translation>%d people cannot be registered (see &quot;Problem&quot; for why); they are imported all the same.</translation>
+        <source>%d 人不能录入参保登记（原因见“问题说明”），不影响人员导入。</source>
+        <translation>%d people cannot be registered (see &quot;Problem&quot; for why); this does not stop their import.</translation>
     </message>
     <message>
         <source>录入后请另一位工作人员在“审核”中初审。</source>
@@ -3913,8 +3913,8 @@ Once submitted, the village cannot change or withdraw them until the township an
         <translation>%d people already had a registration with the same tier; it was not entered again.</translation>
     </message>
     <message>
-        <source>%d 人不能录入参保登记，原因见下表（问题报告中也有）；这些人员照常导入。</source>
-        <translation>%d people could not be registered: the reasons are in the list below (and in the problem report); they were imported all the same.</translation>
+        <source>%d 人不能录入参保登记，原因见下表（问题报告中也有）；不影响人员导入。</source>
+        <translation>%d people could not be registered: the reasons are in the list below (and in the problem report); their import is not affected.</translation>
     </message>
     <message>
         <source>保存问题报告</source>

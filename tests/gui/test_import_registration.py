@@ -126,7 +126,7 @@ def test_the_box_on_enters_the_registrations_and_review_takes_them(
     assert result.summary.text() == "导入完成：新增 5 人，未变 0 人，拒绝 0 行"
     text = result.registrations.text()
     assert "已按表中的缴费档次录入参保登记 3 人；请另一位工作人员在“审核”（Ctrl+R）中初审后上报。" in text
-    assert "1 人不能录入参保登记，原因见下表（问题报告中也有）；这些人员照常导入。" in text
+    assert "1 人不能录入参保登记，原因见下表（问题报告中也有）；不影响人员导入。" in text
     assert result.refusals.isVisible() and result.refusals.rowCount() == 1
     assert cell(result.refusals, 0, 0) == "6" and cell(result.refusals, 0, 1) == "李小宝"
     assert "未满16周岁" in cell(result.refusals, 0, 2)

@@ -46,6 +46,7 @@ from pensiondesk.gui.qt import (
     QTableWidget,
     QTableWidgetItem,
     QThread,
+    QTimer,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -550,7 +551,7 @@ class PreviewPage(QWizardPage):
             notes.append(self.tr("%d 人已有相同档次的参保登记，不重复录入。") % already)
         refused = len(plan.registration_refused)
         if refused:
-            notes.append(self.tr("%d 人不能录入参保登记（原因见“问题说明”），人员照常导入。") % refused)
+            notes.append(self.tr("%d 人不能录入参保登记（原因见“问题说明”），不影响人员导入。") % refused)
         if entering:
             notes.append(self.tr("录入后请另一位工作人员在“审核”中初审。"))
         # Whole sentences: Chinese ones follow each other directly, English ones after a space.
@@ -789,7 +790,7 @@ class ResultPage(QWizardPage):
             sentences.append(self.tr("%d 人已有相同档次的参保登记，未重复录入。") % already)
         if rows:
             sentences.append(
-                self.tr("%d 人不能录入参保登记，原因见下表（问题报告中也有）；这些人员照常导入。") % len(rows)
+                self.tr("%d 人不能录入参保登记，原因见下表（问题报告中也有）；不影响人员导入。") % len(rows)
             )
         self.registrations.setText("\n".join(sentences))
         self.refusals.setRowCount(len(rows))
@@ -804,8 +805,8 @@ class ResultPage(QWizardPage):
                 if column == 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.refusals.setItem(index, column, item)
-        if len(rows) <= _WRAP_ROWS_LIMIT:
-            self.refusals.resizeRowsToContents()
+        if len(rows) <= _WRAP_ROWS_LIMIT:  # once the page is laid out: the reason column's width is known then
+            QTimer.singleShot(0, self.refusals.resizeRowsToContents)
         return len(rows)
 
     def default_report_path(self) -> Path:
