@@ -268,7 +268,7 @@ def test_persons_already_there_are_decided_on_what_the_database_holds(village: V
             ["吴已录", "男", HEAD_ID, None, None, None, None, 500],  # a registration under way, another tier
             ["郑学生", "女", SPOUSE_ID, None, None, None, None, 200],  # excluded: a full-time student
             ["冯档次", "男", ELDER_ID, None, None, None, None, 250],  # not a tier of the pack
-            ["张小明", "男", CHILD_ID, None, None, None, None, 250],  # a new person: the tier rejects the row
+            ["陈新来", "男", NO_TIER_ID, None, None, None, None, 250],  # a new person: imported, not registered
         ],
     )
     the_plan = plan(village, roster)
@@ -279,12 +279,18 @@ def test_persons_already_there_are_decided_on_what_the_database_holds(village: V
     )
     assert "郑学生不符合参保条件：学生" in rows[4].describe()
     assert "冯档次的缴费档次 250 元不能选择；可选：100、200、300" in rows[5].describe()
-    assert rows[6].status.value == "rejected" and rows[6].registration is None
+    # For a new person the people checks' tier error does not reject the row: the 缴费档次 only asks for a 参保登记.
+    assert rows[6].status.value == "add"
+    assert rows[6].describe() == (
+        "提示：不能按表中的缴费档次录入参保登记：陈新来的缴费档次 250 元不能选择；"
+        "可选：100、200、300、400、500、600、700、800、900、1000、1500、2000 元"
+    )
     assert the_plan.to_register == []
     before = counts(village.db)
     with village.db.session(immediate=True) as s:
-        assert execute_import(s, CLERK, the_plan).registered == 0
-    assert counts(village.db) == before
+        result = execute_import(s, CLERK, the_plan)
+    assert (result.added, result.registered, result.not_registered) == (1, 0, 4)
+    assert counts(village.db)[:2] == (before[0] + 1, before[1])
 
 
 def test_a_plan_made_stale_by_a_registration_is_refused(village: VillageDb, tmp_path: Path) -> None:

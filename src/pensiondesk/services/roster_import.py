@@ -34,11 +34,12 @@ a 缴费档次 column, every row that is added or unchanged and has a tier asks 
 when the person holds it, else chosen as ``registration.register`` chooses it), for the village reviewer's 初审
 and 上报 as usual. The plan decides each one with ``registration.register``'s rules and words
 (``registration.check_import_requests``): a row whose person may not register (under 16, excluded, already
-enrolled, a registration already under way with another tier, a tier not allowed) keeps its person and gets a
-warning saying why. Unchanged rows register too — a roster imported before, or with registration switched off,
-can be imported again to enter its registrations — but only a person with no registration under way or approved:
-one already there with the row's tier is the same registration, so importing the same file twice enters nothing
-and says nothing the second time. ``execute_import(…, enter_registrations=False)`` enters none.
+enrolled, a registration already under way with another tier, a tier the person may not choose — in a roster the
+people checks' tier error is left to this check) keeps its person and gets a warning saying why. Unchanged rows
+register too — a roster imported before, or with registration switched off, can be imported again to enter its
+registrations — but only a person with no registration under way or approved: one already there with the row's
+tier is the same registration, so importing the same file twice enters nothing and says nothing the second
+time. ``execute_import(…, enter_registrations=False)`` enters none.
 
 Speed (50,000 rows): the file is read once by calamine; repeated cell values (男, 户主, 011, 200 …) are parsed
 once; plain 18-digit IDs take a fast path; persons already in the database are looked up :data:`LOOKUP_CHUNK` IDs
@@ -806,7 +807,9 @@ def plan_import(
         for row, checked in zip(batch, results, strict=True):
             mine = own[row.row_number]
             own_errors = {p.field for p in mine if p.severity is Severity.ERROR}
-            row.problems = mine + [_in_row_numbers(p, batch) for p in checked if p.field not in own_errors]
+            row.problems = mine + [
+                _in_row_numbers(p, batch) for p in checked if p.field not in own_errors and not _tier_choice(p)
+            ]
             if row.errors:
                 row.status = RowStatus.REJECTED
             else:
@@ -839,6 +842,12 @@ def plan_import(
 
 
 _BATCH_ITEM = re.compile(r"第 ?(\d+) ?条")
+
+
+def _tier_choice(problem: Problem) -> bool:
+    """The people checks' "not a tier this person may choose": in a roster the 缴费档次 only asks for a 参保登记, so
+    the person goes in and the registration check (pass 5) says why none is entered, in ``register``'s words."""
+    return problem.field == "tier_yuan" and problem.code == "tier"
 
 
 def _in_row_numbers(problem: Problem, batch: Sequence[PlannedRow]) -> Problem:
