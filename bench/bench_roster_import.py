@@ -9,7 +9,9 @@ machine) and wall seconds:
 * read — ``sheets.reader.read_table`` (calamine plus header detection);
 * plan — ``services.roster_import.plan_import`` (read, convert, look up existing persons, the people checks), with
   its parts: converting the rows, and ``people.check_person_inputs`` on them;
-* execute — ``execute_import`` (``people.add_persons``: persons, households, groups, categories, audit and outbox);
+* execute — ``execute_import`` (``people.add_persons``: persons, households, groups, categories, audit and outbox;
+  then the 参保登记 the roster's 缴费档次 asks for, ``registration.register_imported``), with its part
+  ``execute, registrations off`` (``enter_registrations=False``, on a fresh copy) for what the registrations cost;
 * re-import — planning the same file again once it is in (every row unchanged: no people checks).
 
 The roster is generated here: households (head, spouse, children) of valid IDs in 12 villager groups, written with
@@ -127,6 +129,15 @@ def _one_run(timer: Timer, roster: Path, template: Path, path: Path, village_id:
         table = read_table(roster)
         reader = ri._RowReader(propose_mapping(table.headers), ri._policy_categories(session, DAY), DAY)
         inputs = timer("  convert rows", lambda: [reader.read(reader.values(r))[0] for r in table.rows])
+    db.close()
+    shutil.copy(template, path)
+    db = open_database(path)
+    with db.session(immediate=True) as session:
+        plan = ri.plan_import(session, roster, village_id=village_id, today=DAY)
+        timer(
+            "  execute, registrations off",
+            lambda: ri.execute_import(session, Actor("bench"), plan, enter_registrations=False),
+        )
     db.close()
     assert isinstance(inputs, list)
     shutil.copy(template, path)

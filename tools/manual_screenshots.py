@@ -156,22 +156,31 @@ def new_id_number(birth: str, order: int, taken: set[str]) -> str:
 
 
 def write_roster(path: Path, groups: list[str], taken: set[str]) -> None:
-    """A small county roster (花名册) in the usual shape: a title row, a header, four residents, one bad ID."""
+    """A small county registration roster (参保登记花名册) in the usual shape: a title row, a header with 参保身份 and
+    缴费档次 (so the preview shows 同时按表中的缴费档次录入参保登记), four adults, a child too young to register, one
+    bad ID."""
+    from datetime import date
+
     import openpyxl
 
     def id_number(birth: str, order: int) -> str:
         return new_id_number(birth, order, taken)
 
+    child_birth = f"{date.today().year - 14}0601"  # 14: imported, but cannot be registered yet
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["红旗村城乡居民养老保险参保花名册"])
-    sheet.append(["序号", "姓名", "性别", "身份证号码", "村民小组", "与户主关系", "户主姓名", "联系电话"])
-    sheet.append([1, "马德福", "男", id_number("19700312", 511), groups[0], "户主", None, "13903720001"])
-    sheet.append([2, "马秀兰", "女", id_number("19720805", 622), groups[0], "配偶", "马德福", None])
-    sheet.append([3, "冯小军", "男", id_number("19980117", 733), groups[1], "户主", None, "13903720002"])
+    sheet.append(["红旗村城乡居民养老保险参保登记花名册"])
+    sheet.append(["序号", "姓名", "性别", "身份证号码", "村民小组", "与户主关系", "户主姓名", "联系电话", "参保身份",
+                  "缴费档次"])  # fmt: skip
+    sheet.append([1, "马德福", "男", id_number("19700312", 511), groups[0], "户主", None, "13903720001", "011", 300])
+    sheet.append([2, "马秀兰", "女", id_number("19720805", 622), groups[0], "配偶", "马德福", None, "011", 300])
+    sheet.append([3, "马小宝", "男", id_number(child_birth, 631), groups[0], "子", "马德福", None, "011", 200])
+    sheet.append([4, "冯小军", "男", id_number("19980117", 733), groups[1], "户主", None, "13903720002", "011", 500])
     bad = id_number("19650101", 845)  # one typing mistake in the check character: the preview rejects the row
-    sheet.append([4, "冯二保", "男", bad[:-1] + ("1" if bad[-1] != "1" else "2"), groups[1], None, None, None])
+    sheet.append(
+        [5, "冯二保", "男", bad[:-1] + ("1" if bad[-1] != "1" else "2"), groups[1], None, None, None, "011", 200]
+    )
     book.save(path)
 
 

@@ -2013,6 +2013,10 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
         <translation>Writing %d people…</translation>
     </message>
     <message>
+        <source>正在录入 %d 人的参保登记……</source>
+        <translation>Entering the registrations of %d people…</translation>
+    </message>
+    <message>
         <source>正在取消……</source>
         <translation>Cancelling…</translation>
     </message>
@@ -3471,8 +3475,28 @@ Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway,
         <translation>Add (with warning)</translation>
     </message>
     <message>
+        <source>同时按表中的缴费档次录入参保登记（%d 人）(&amp;G)</source>
+        <translation>Also enter re&amp;gistrations with the tiers in the file (%d people)</translation>
+    </message>
+    <message>
+        <source>%d 人已有相同档次的参保登记，不重复录入。</source>
+        <translation>%d people already have a registration with the same tier; it is not entered again.</translation>
+    </message>
+    <message>
+        <source>%d 人不能录入参保登记（原因见“问题说明”），不影响人员导入。</source>
+        <translation>%d people cannot be registered (see &quot;Problem&quot; for why); this does not stop their import.</translation>
+    </message>
+    <message>
+        <source>录入后请另一位工作人员在“审核”中初审。</source>
+        <translation>Another staff member must then check them under &quot;Review&quot;.</translation>
+    </message>
+    <message>
         <source>开始导入 %d 人(&amp;I)</source>
         <translation>&amp;Import %d people</translation>
+    </message>
+    <message>
+        <source>录入参保登记 %d 人(&amp;I)</source>
+        <translation>Reg&amp;ister %d people</translation>
     </message>
     <message>
         <source>完成检查(&amp;I)</source>
@@ -3944,6 +3968,18 @@ Once submitted, the village cannot change or withdraw them until the township an
         <translation>Step 5: import result</translation>
     </message>
     <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>不能录入参保登记的原因</source>
+        <translation>Why the registration could not be entered</translation>
+    </message>
+    <message>
         <source>保存问题报告(&amp;R)…</source>
         <translation>Save problem &amp;report…</translation>
     </message>
@@ -3958,6 +3994,26 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>所有行都已处理，没有需要改正的行。</source>
         <translation>Every row was handled; nothing needs correcting.</translation>
+    </message>
+    <message>
+        <source>没有录入参保登记（导入前取消了“同时按表中的缴费档次录入参保登记”）。</source>
+        <translation>No registrations entered (&quot;Also enter registrations with the tiers in the file&quot; was turned off before the import).</translation>
+    </message>
+    <message>
+        <source>已按表中的缴费档次录入参保登记 %d 人；请另一位工作人员在“审核”（Ctrl+R）中初审后上报。</source>
+        <translation>Registrations of %d people entered with the tiers in the file; another staff member must check them under &quot;Review&quot; (Ctrl+R) before they are submitted.</translation>
+    </message>
+    <message>
+        <source>没有新录入的参保登记。</source>
+        <translation>No new registrations entered.</translation>
+    </message>
+    <message>
+        <source>%d 人已有相同档次的参保登记，未重复录入。</source>
+        <translation>%d people already had a registration with the same tier; it was not entered again.</translation>
+    </message>
+    <message>
+        <source>%d 人不能录入参保登记，原因见下表（问题报告中也有）；不影响人员导入。</source>
+        <translation>%d people could not be registered: the reasons are in the list below (and in the problem report); their import is not affected.</translation>
     </message>
     <message>
         <source>保存问题报告</source>

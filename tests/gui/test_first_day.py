@@ -8,19 +8,19 @@ database and the text of the PDFs, parsed back.
    ``pensiondesk-county serve`` on loopback), 第一个用户 (the database is encrypted), 恢复密钥 printed and
    acknowledged, 打印机 with the calibration page, then 导入花名册 on the wizard's own page, which opens the import
    wizard of §4 导入花名册 (第 1 步 file, 第 2 步 columns, 第 3 步 preview, 开始导入) with a real .xlsx roster, and
-   完成.
+   完成. The roster has 缴费档次, so the import also enters everyone's 参保登记 (同时按表中的缴费档次录入参保登记, on by
+   default).
 2. §5 收费开票 → 收一笔钱, in the main window the wizard's login goes on with: the 收款 tab (Alt+2, Ctrl+1) first
    says there is no receipt book, so the book is registered on the 票据本 tab (Ctrl+2, 登记并启用 — the step §5 now
    says comes first); then ID, Enter, ↓ to the tier, Enter, Enter. The contribution and its receipt are in the
    database with the tier's amount, and the receipt sent to the printer names the person and says the amount in
    Chinese capitals.
 
-   A person read from a roster is 未参保, and 收款 refuses them (“尚未参保登记：请先办理参保登记，再收缴费用”), so
-   the 参保登记 steps of §4 come in between, on screen (:func:`enrol_through_the_screens`): on 人员/登记 each
-   imported person is selected and 参保登记 (Ctrl+G) entered with their tier (登记); the administrator adds a
-   复核员, who logs in and on 审核 (Ctrl+R) gives every registration 初审通过 (entry and review are different
-   people); the first user logs in again and on 审核 → 待上报 presses 上报 and confirms. Then §13 同步: 立即同步
-   sends the registrations to the real county server, the county approves them (``admin.answer``, what
+   A person read from a roster is 未参保; 收款 takes them once a 参保登记 is entered, which the import did. The rest
+   of §4's 参保登记 steps come in between, on screen (:func:`enrol_through_the_screens`): the administrator adds a
+   复核员, who logs in and on 审核 (Ctrl+R) gives every registration the import entered 初审通过 (entry and review
+   are different people); the first user logs in again and on 审核 → 待上报 presses 上报 and confirms. Then §13
+   同步: 立即同步 sends the registrations to the real county server, the county approves them (``admin.answer``, what
    ``pensiondesk-county approve`` runs), and the next 立即同步 brings the answers back: every imported person is
    参保缴费.
 3. §11 打印公示和通知 → 公示名单 (Alt+4, Alt+L): 参保登记及缴费情况公示 for this year, every group ticked, 生成公示
@@ -57,7 +57,6 @@ from pensiondesk.gui.app import build_main_window
 from pensiondesk.gui.import_wizard import ImportWizard
 from pensiondesk.gui.main_window import MainWindow
 from pensiondesk.gui.qt import QApplication, QDialog, QFileDialog, QPrintDialog, Qt, QTimer, QWizard
-from pensiondesk.gui.registration_dialog import RegistrationDialog
 from pensiondesk.gui.review_page import ReviewDialog
 from pensiondesk.gui.setup_wizard import (
     PAGE_ENROL,
@@ -165,8 +164,9 @@ def enrol_through_the_screens(
     first_user: Actor,
     server: CountyServer,  # noqa: F811
 ) -> None:
-    """参保登记 for every imported person as the manual's §4 says: 录入 (Ctrl+G), 初审 by a second user on 审核
-    (Ctrl+R), 上报 on 审核 → 待上报; then §13 同步 to the real county server, which approves, and 同步 again."""
+    """参保登记 for every imported person as the manual's §4 says: 录入 (done by the import, from the roster's
+    缴费档次), 初审 by a second user on 审核 (Ctrl+R), 上报 on 审核 → 待上报; then §13 同步 to the real county server,
+    which approves, and 同步 again."""
     tiers = {IDS[name]: tier for name, *_, tier in ROSTER}
     with database.session() as session:
         people = {p.id_number: (p.id, p.name) for p in session.scalars(select(Person))}
@@ -201,18 +201,15 @@ def enrol_through_the_screens(
 
         return run
 
-    # 录入: select the person, 参保登记 (Ctrl+G), choose the tier, 登记.
-    for id_number, (person_id, name) in people.items():
-        assert actions.select_person(person_id)
-
-        def register(dialog: QDialog, tier: int = tiers[id_number], name: str = name) -> None:
-            assert isinstance(dialog, RegistrationDialog) and dialog.name_label.text() == name
-            assert dialog.choose_tier(tier * 100)
-            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-
-        QTimer.singleShot(0, in_dialog(register))
-        press(Qt.Key.Key_G)
-        assert window.statusBar().currentMessage() == f"已录入{name}的参保登记，请另一位工作人员在“审核”中初审"
+    # 录入: the import entered every imported person's registration with the roster's tier (manual §4, 第 3 步).
+    with database.session() as session:
+        imported = session.execute(
+            select(Person.id_number, Registration.tier_fen, Registration.review_state, Registration.entered_by).join(
+                Person, Person.id == Registration.person_id
+            )
+        ).all()
+    assert {number: tier for number, tier, _state, _by in imported} == {n: t * 100 for n, t in tiers.items()}
+    assert {(state, by) for _n, _t, state, by in imported} == {(ReviewState.ENTERED, first_user.username)}
 
     # 初审 by another person: the administrator adds a 复核员 (设置 → 用户和密码), who logs in and approves each.
     accounts.add_user(database, first_user, "lizhuren", "李主任", UserRole.REVIEWER, "lizhuren-2027")
@@ -366,9 +363,12 @@ def test_first_day_following_the_manual(
         preview = importer.preview_page
         assert preview.counts_label.text() == f"新增 {len(ROSTER)} 人，未变 0 人，拒绝 0 行"
         assert {preview.status_of_row(r) for r in range(preview.table.rowCount())} == {"新增"}
+        assert preview.register_box.isChecked()  # the roster has 缴费档次: its 参保登记 are entered too
+        assert preview.register_box.text() == f"同时按表中的缴费档次录入参保登记（{len(ROSTER)} 人）(&G)"
         press_next(importer)
         qtbot.waitUntil(lambda: importer.currentPage() is importer.result_page, timeout=WORKER_MS)
         assert importer.result_page.summary.text() == f"导入完成：新增 {len(ROSTER)} 人，未变 0 人，拒绝 0 行"
+        assert f"已按表中的缴费档次录入参保登记 {len(ROSTER)} 人" in importer.result_page.registrations.text()
         importer.button(QWizard.WizardButton.FinishButton).click()
         assert not importer.isVisible()
         assert setup.import_page.result_label.text() == f"已导入 {len(ROSTER)} 人。"
@@ -416,13 +416,16 @@ def test_first_day_following_the_manual(
         books.add_button.click()
         assert books.message_label.text() == f"已登记并启用票据本 {series} 1–50", books.message_label.text()
 
-        # 收款 (Ctrl+1): the ID, Enter. A person from the roster is 未参保: refused in words (see the docstring).
+        # 收款 (Ctrl+1): the ID, Enter. A person from the roster is 未参保, but the import entered the 参保登记, so
+        # 收款 takes them (it refuses only someone without one: “尚未参保登记”).
         money.show_tab(0)
         assert collect.book_label.text() == f"下一张收据：{series}-00000001（本册剩 50 张）"
         qtbot.keyClicks(collect.id_box, IDS[PAYER])
         qtbot.keyClick(collect.id_box, Qt.Key.Key_Return)
-        assert collect.message_label.text() == f"{PAYER}尚未参保登记：请先办理参保登记，再收缴费用"
-        assert not collect.tier_combo.isEnabled()
+        assert PAYER in collect.person_label.text(), collect.message_label.text()
+        assert collect.tier_combo.isEnabled()
+        collect.start_over()  # Esc: the money waits until after 上报
+        assert collect.id_box.text() == ""
 
         enrol_through_the_screens(qtbot, window, database, accounts.current_actor(), server)
 

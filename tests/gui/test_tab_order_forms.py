@@ -161,6 +161,54 @@ def test_import_wizard_pages_read_in_order(qtbot: QtBot, village_db: VillageDb, 
     assert not again.isVisible() and again.result() == QDialog.DialogCode.Rejected
 
 
+def test_import_preview_with_tiers_has_the_registration_box_in_order(
+    qtbot: QtBot, village_db: VillageDb, tmp_path: Path
+) -> None:
+    from pensiondesk.gui.import_wizard import ImportWizard
+
+    roster = tmp_path / "登记花名册.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "性别", "身份证号码", "参保身份", "缴费档次"])
+    sheet.append(["赵大山", "男", make_id_number(date(1971, 2, 3), 480, Sex.MALE), "011", 300])
+    sheet.append(["钱错号", "女", "410522197102030000", "011", 200])
+    book.save(roster)
+    wizard = _shown(qtbot, ImportWizard(village_db.session_factory))
+    assert isinstance(wizard, ImportWizard)
+    wizard.file_page.path_edit.setText(str(roster))
+    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
+    preview = wizard.preview_page
+    assert wizard.currentPage() is preview
+    # 只看有问题的行 (top right), 同时按表中的缴费档次录入参保登记 (the line below), the list, the buttons.
+    walked = key_walk(qtbot, preview.only_problems, 7)
+    assert names(walked) == [
+        "只看有问题的行",
+        "同时按表中的缴费档次录入参保登记（1 人）",
+        "previewTable",
+        "< 上一步",
+        "开始导入 1 人",
+        "取消",
+        "只看有问题的行",
+    ]
+    assert backward_steps(walked[:-1]) == []
+    assert clashing_mnemonics(wizard) == {}
+    # Alt+G turns it off from anywhere on the page; Enter still does not start the import.
+    qtbot.keyClick(preview.table, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not preview.register_box.isChecked())  # a mnemonic clicks after a short animation
+    assert focused() is preview.register_box
+    before = _persons(village_db)
+    preview.register_box.setFocus()
+    press(qtbot, Qt.Key.Key_Return)
+    assert wizard.currentPage() is preview and _persons(village_db) == before
+    qtbot.keyClick(focused(), Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=30_000)
+    with village_db.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(Registration)) == 0
+    assert wizard.result_page.registrations.text().startswith("没有录入参保登记")
+
+
 def _persons(village_db: VillageDb) -> int:
     with village_db.session_factory() as session:
         return session.scalar(select(func.count()).select_from(Person)) or 0

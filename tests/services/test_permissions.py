@@ -193,3 +193,31 @@ def test_bulk_registration_refuses_a_reviewer_before_trying_anyone(db: Database,
         registration.register_many(s, LI, [zhang], registered_on=TODAY, today=TODAY, progress=tried.append)  # type: ignore[arg-type]
     assert "不能录入参保登记" in refused.value.user_message
     assert tried == [] and counts(db) == before
+
+
+def test_a_reviewer_cannot_enter_registrations_through_a_reimport(
+    db: Database, village_id: str, tmp_path: Path
+) -> None:
+    """A roster whose persons are all in already still enters their 参保登记: refused for a 复核员 too."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "公民身份号码", "村民小组", "与户主关系", "缴费档次"])
+    ws.append(["赵六", make_id(date(1985, 3, 3), 51), "第二村民小组", "户主", 300])
+    path = tmp_path / "tiers.xlsx"
+    wb.save(path)
+    with db.session() as s:
+        plan = ri.plan_import(s, path, village_id=village_id, today=TODAY)
+        assert isinstance(plan, ri.ImportPlan)
+        ri.execute_import(s, WANG, plan, enter_registrations=False)  # persons in, no registration yet
+    before = counts(db)
+    with db.session() as s:
+        again = ri.plan_import(s, path, village_id=village_id, today=TODAY)
+    assert isinstance(again, ri.ImportPlan) and not again.to_add and again.to_register
+    with pytest.raises(ServiceError) as refused, db.session() as s:
+        ri.execute_import(s, LI, again)
+    assert "不能录入参保登记" in refused.value.user_message
+    assert counts(db) == before
+    with db.session() as s:
+        ri.execute_import(s, WANG, again)
+    assert counts(db)[5] == before[5] + 1  # the coordinator's import enters it

@@ -1,8 +1,11 @@
 """People subcommands (人员): ``pensiondesk import roster`` and ``pensiondesk export roster``.
 
 ``import roster FILE`` reads a county roster (花名册: .xlsx, .xls, .ods, .csv), checks every row and adds the good
-ones in one transaction; ``--dry-run`` checks only. Exit codes: 0 every row added or already there, 1 some rows
-rejected (listed, and written to the report), 2 the file or the database cannot be used.
+ones in one transaction; when the roster has a 缴费档次 column it also enters the 参保登记 its rows ask for (录入,
+for another person's 初审 on 审核), unless ``--no-register``; ``--dry-run`` checks only (and says how many would be
+registered). Exit codes: 0 every row added or already there, 1 some rows rejected (listed, and written to the
+report), 2 the file or the database cannot be used. A row whose person cannot be registered is not rejected: it
+is imported, and the reason is printed and written to the report.
 
 ``export roster --out FILE.xlsx`` writes the registration roster (参保花名册), or with ``--list`` one of the
 eligibility lists of a year.
@@ -101,6 +104,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     from pensiondesk.services.roster_import import RowStatus, execute_import, plan_import, write_report
 
     source = Path(args.file).expanduser()
+    registering = not args.no_register
     db = open_village_database(args)
     try:
         village_id = _village_id(db)
@@ -115,8 +119,10 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
                 plan = plan_import(
                     session, source, village_id=village_id, sheet=args.sheet, progress=_progress("正在检查")
                 )
-                if plan.to_add:
-                    execute_import(session, _actor(), plan, progress=_progress("正在写入"))
+                if plan.to_add or (registering and plan.to_register):
+                    execute_import(
+                        session, _actor(), plan, enter_registrations=registering, progress=_progress("正在写入")
+                    )
     finally:
         db.close()
 
@@ -139,6 +145,8 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     if report is not None:
         summary += f"；报告：{report}"
     print(summary)
+    if plan.asks_registration:
+        _print_registrations(plan, registering=registering, dry_run=args.dry_run)
     if plan.warning_rows:
         print(f"另有 {plan.warning_rows} 行有提示（不影响导入），详见报告")
     rejected_rows = plan.rejected
@@ -147,6 +155,31 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     if len(rejected_rows) > SHOWN_REJECTIONS:
         print(f"……另有 {len(rejected_rows) - SHOWN_REJECTIONS} 行被拒绝，详见报告：{report}")
     return EXIT_INVALID if rejected else EXIT_OK
+
+
+def _print_registrations(plan: ImportPlan, *, registering: bool, dry_run: bool) -> None:
+    """How many 参保登记 were (or would be) entered from the 缴费档次 column, and why the others cannot be."""
+    if not registering:
+        print("未录入参保登记（--no-register）：需要时可不加 --no-register 再导入一次，已在库中的人不会重复")
+        return
+    entered, refused = len(plan.to_register), plan.registration_refused
+    already = sum(1 for row in plan.rows if row.registration is not None and row.registration.already)
+    if dry_run:
+        text = f"可录入参保登记 {entered} 人" if entered else "没有可录入的参保登记"
+    elif entered:
+        text = f"录入参保登记 {entered} 人（已录入，请由另一位工作人员在“审核”中初审）"
+    else:
+        text = "没有新录入的参保登记"
+    if already:
+        text += f"；{already} 人已有相同档次的参保登记，未重复录入"
+    if refused:
+        text += f"；{len(refused)} 人不能录入，原因如下（不影响人员导入）"
+    print(text)
+    for row in refused[:SHOWN_REJECTIONS]:
+        note = next(p.message for p in row.warnings if p.code == "registration")
+        print(f"第{row.row_number}行：{note}")
+    if len(refused) > SHOWN_REJECTIONS:
+        print(f"……另有 {len(refused) - SHOWN_REJECTIONS} 人不能录入参保登记，详见报告")
 
 
 def cmd_export_roster(args: argparse.Namespace) -> int:
@@ -201,7 +234,12 @@ def register(subparsers: Subparsers) -> None:
         imports, "roster", cmd_import_roster, "导入花名册（.xlsx、.xls、.ods、.csv）：逐行检查，合格的一次性新增"
     )
     p.add_argument("file", metavar="FILE", help="花名册文件")
-    p.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库（会说明可录入多少份参保登记）")
+    p.add_argument(
+        "--no-register",
+        action="store_true",
+        help="不按表中的“缴费档次”录入参保登记（默认：有该列时为表中有档次、可以登记的人录入参保登记，待初审）",
+    )
     p.add_argument("--report", metavar="OUT.xlsx", help="导入结果报告的位置（默认：有问题时写在花名册旁边）")
     p.add_argument("--sheet", metavar="NAME", help="使用的工作表（默认：第一张有花名册表头的工作表）")
 

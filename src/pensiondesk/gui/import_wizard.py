@@ -5,11 +5,15 @@
 2. 核对列对应: every column of the sheet with its header, a sample value, the field it feeds (a combo the
    coordinator can change) and how sure the guess is; changing it checks the file again.
 3. 预览: every row coloured by what will happen — 新增 (green), 未变 (grey), 拒绝 (red) with the problem in plain
-   Chinese, warnings amber — and the counts. 开始导入 is the point of no return.
+   Chinese, warnings amber — and the counts. When the file has a 缴费档次 column, 同时按表中的缴费档次录入参保登记
+   (N 人) (checked; N: the rows whose 参保登记 will be entered, see ``roster_import``) also enters those
+   registrations, for 初审 on 审核; the rows whose person cannot be registered say why. 开始导入 is the point of no
+   return.
 4. 导入: a progress bar and 取消导入. The import runs in a worker thread (:class:`BackgroundJob`, a ``QThread``)
    in one transaction: cancelling rolls it back and nothing is written, which the page says.
-5. 结果: the counts, and 保存问题报告… writes the .xlsx report (the original columns plus 结果 and 问题说明, rejected
-   rows red) that the coordinator fixes and imports again.
+5. 结果: the counts, the registrations entered and the ones that could not be (with the reasons), and
+   保存问题报告… writes the .xlsx report (the original columns plus 结果 and 问题说明, rejected rows red) that the
+   coordinator fixes and imports again.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from pensiondesk.gui.qt import (
     QTableWidget,
     QTableWidgetItem,
     QThread,
+    QTimer,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -460,6 +465,14 @@ class PreviewPage(QWizardPage):
         self.only_problems = QCheckBox(self.tr("只看有问题的行(&P)"))
         self.only_problems.setObjectName("onlyProblems")
         self.only_problems.toggled.connect(self._filter_rows)
+        # Shown when the file has a 缴费档次 column; created before the list, so Tab reaches it before the list.
+        self.register_box = QCheckBox()
+        self.register_box.setObjectName("registerFromTiers")
+        self.register_box.setChecked(True)
+        self.register_box.toggled.connect(lambda _on: self._commit_text())
+        self.register_note = QLabel()
+        self.register_note.setObjectName("registerNote")
+        self.register_note.setWordWrap(True)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("previewTable")
         self.table.setHorizontalHeaderLabels(
@@ -477,8 +490,12 @@ class PreviewPage(QWizardPage):
         top = QHBoxLayout()
         top.addWidget(self.counts_label, 1)
         top.addWidget(self.only_problems)
+        registering = QHBoxLayout()
+        registering.addWidget(self.register_box)
+        registering.addWidget(self.register_note, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(registering)
         layout.addWidget(self.notes_label)
         layout.addWidget(self.table, 1)
 
@@ -519,10 +536,48 @@ class PreviewPage(QWizardPage):
         self._filter_rows(self.only_problems.isChecked())
         if len(plan.rows) <= _WRAP_ROWS_LIMIT:  # long problem texts wrap onto a second line instead of "…"
             self.table.resizeRowsToContents()
-        self.setButtonText(
-            QWizard.WizardButton.CommitButton,
-            self.tr("开始导入 %d 人(&I)") % counts[RowStatus.ADD] if counts[RowStatus.ADD] else self.tr("完成检查(&I)"),
-        )
+        self._show_registrations(plan)
+        self._commit_text()
+
+    def _show_registrations(self, plan: ImportPlan) -> None:
+        """The 参保登记 checkbox: only for a file with a 缴费档次 column; N is how many will be entered."""
+        asks = plan.asks_registration
+        self.register_box.setVisible(asks)
+        self.register_note.setVisible(asks)
+        if not asks:
+            return
+        entering = len(plan.to_register)
+        self.register_box.setText(self.tr("同时按表中的缴费档次录入参保登记（%d 人）(&G)") % entering)
+        self.register_box.setEnabled(entering > 0)
+        notes = []
+        already = sum(1 for row in plan.rows if row.registration is not None and row.registration.already)
+        if already:
+            notes.append(self.tr("%d 人已有相同档次的参保登记，不重复录入。") % already)
+        refused = len(plan.registration_refused)
+        if refused:
+            notes.append(self.tr("%d 人不能录入参保登记（原因见“问题说明”），不影响人员导入。") % refused)
+        if entering:
+            notes.append(self.tr("录入后请另一位工作人员在“审核”中初审。"))
+        # Whole sentences: Chinese ones follow each other directly, English ones after a space.
+        self.register_note.setText("".join(n if n.endswith("。") else n + " " for n in notes).strip())
+
+    def registering(self) -> bool:
+        """The import is to enter the 参保登记 of the rows' 缴费档次 (the box is shown and on)."""
+        plan = self._wizard.plan
+        return plan is not None and plan.asks_registration and self.register_box.isChecked()
+
+    def _commit_text(self) -> None:
+        plan = self._wizard.plan
+        if plan is None:
+            return
+        adding = len(plan.to_add)
+        if adding:
+            text = self.tr("开始导入 %d 人(&I)") % adding
+        elif self.registering() and plan.to_register:
+            text = self.tr("录入参保登记 %d 人(&I)") % len(plan.to_register)
+        else:
+            text = self.tr("完成检查(&I)")
+        self.setButtonText(QWizard.WizardButton.CommitButton, text)
 
     def _filter_rows(self, only_problems: bool) -> None:
         plan = self._wizard.plan
@@ -572,13 +627,24 @@ class ImportPage(QWizardPage):
         self.finished = False
         self.progress.setRange(0, max(1, len(plan.to_add)))
         self.progress.setValue(0)
-        self.status_label.setText(self.tr("正在写入 %d 人……") % len(plan.to_add))
+        registering = self._wizard.preview_page.registering()
+        if plan.to_add or not (registering and plan.to_register):
+            self.status_label.setText(self.tr("正在写入 %d 人……") % len(plan.to_add))
+        else:
+            self.status_label.setText(self.tr("正在录入 %d 人的参保登记……") % len(plan.to_register))
         self.cancel_button.setEnabled(True)
         wizard = self._wizard
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> object:
             with wizard.session_factory() as session:
-                return execute_import(session, wizard.actor(), plan, progress=progress, cancelled=cancelled)
+                return execute_import(
+                    session,
+                    wizard.actor(),
+                    plan,
+                    enter_registrations=registering,
+                    progress=progress,
+                    cancelled=cancelled,
+                )
 
         self.job = BackgroundJob(job, self)
         self.job.progress_hook = self.progress_hook
@@ -647,6 +713,23 @@ class ResultPage(QWizardPage):
         self.summary.setFont(summary_font)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
+        self.registrations = QLabel()
+        self.registrations.setObjectName("resultRegistrations")
+        self.registrations.setWordWrap(True)
+        # The rows whose 参保登记 could not be entered, and why (the report has them too).
+        self.refusals = QTableWidget(0, 3)
+        self.refusals.setObjectName("registrationRefusals")
+        self.refusals.setHorizontalHeaderLabels([self.tr("行号"), self.tr("姓名"), self.tr("不能录入参保登记的原因")])
+        self.refusals.verticalHeader().setVisible(False)
+        self.refusals.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.refusals.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.refusals.setWordWrap(True)
+        self.refusals.setTabKeyNavigation(False)  # Tab leaves the list (arrows move in it)
+        refusals_header = self.refusals.horizontalHeader()
+        for column in range(2):
+            refusals_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        refusals_header.setStretchLastSection(True)
+        self.refusals.setMaximumHeight(220)  # the page still fits a 1366×768 screen with the wizard's buttons
         self.report_button = QPushButton(self.tr("保存问题报告(&R)…"))
         self.report_button.setObjectName("saveReport")
         self.report_button.clicked.connect(lambda: self.save_report())
@@ -660,6 +743,8 @@ class ResultPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.detail)
+        layout.addWidget(self.registrations)
+        layout.addWidget(self.refusals)
         layout.addLayout(line)
         layout.addWidget(self.report_label)
         layout.addStretch(1)
@@ -681,7 +766,52 @@ class ResultPage(QWizardPage):
             )
         else:
             self.detail.setText(self.tr("所有行都已处理，没有需要改正的行。"))
-        self.report_button.setDefault(rejected > 0)
+        refused = self._show_registrations(plan)
+        self.report_button.setDefault(rejected > 0 or refused > 0)
+
+    def _show_registrations(self, plan: ImportPlan) -> int:
+        """The 参保登记 entered and those that could not be, with the reasons; returns how many could not be."""
+        result = self._wizard.import_result
+        shown = result is not None and plan.asks_registration
+        self.registrations.setVisible(shown)
+        rows = plan.registration_refused if result is not None and result.registering else []
+        self.refusals.setVisible(bool(rows) and shown)
+        if result is None or not shown:
+            return 0
+        if not result.registering:
+            self.registrations.setText(self.tr("没有录入参保登记（导入前取消了“同时按表中的缴费档次录入参保登记”）。"))
+            return 0
+        sentences = []
+        if result.registered:
+            sentences.append(
+                self.tr("已按表中的缴费档次录入参保登记 %d 人；请另一位工作人员在“审核”（Ctrl+R）中初审后上报。")
+                % result.registered
+            )
+        else:
+            sentences.append(self.tr("没有新录入的参保登记。"))
+        already = sum(1 for row in plan.rows if row.registration is not None and row.registration.already)
+        if already:
+            sentences.append(self.tr("%d 人已有相同档次的参保登记，未重复录入。") % already)
+        if rows:
+            sentences.append(
+                self.tr("%d 人不能录入参保登记，原因见下表（问题报告中也有）；不影响人员导入。") % len(rows)
+            )
+        self.registrations.setText("\n".join(sentences))
+        self.refusals.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            assert row.registration is not None and row.registration.refusal is not None
+            reason = row.registration.refusal
+            cells = [str(row.row_number), row.person.name, reason]
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if column == 2:
+                    item.setToolTip(value)
+                if column == 0:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.refusals.setItem(index, column, item)
+        if len(rows) <= _WRAP_ROWS_LIMIT:  # once the page is laid out: the reason column's width is known then
+            QTimer.singleShot(0, self.refusals.resizeRowsToContents)
+        return len(rows)
 
     def default_report_path(self) -> Path:
         plan = self._wizard.plan

@@ -10,6 +10,9 @@ The workflow and its rules:
 * :func:`register` (录入): the coordinator enters the form for a resident who may enrol in the year of the
   registration date (``domain.eligibility.classify`` at the pack's cut-off: 16 or older, not excluded, not
   terminated) and who has no registration under way or approved and is not already enrolled.
+  :func:`register_many` does it for several selected people; a roster import enters the forms its 缴费档次
+  column asks for through the bulk path (:func:`check_import_requests`, then :func:`register_imported`): the same
+  rules and the same words, the same rows, audit entries and outbox rows, without an ORM round trip per person.
 * :func:`village_check` (村级初审) or :func:`village_return` (初审退回, with a reason): by someone other than the
   person who entered it — "录入人和初审人不能是同一人". A reviewer approves or returns; a reviewer never edits. A
   returned form is final: the coordinator corrects the person's details and enters a new registration.
@@ -29,23 +32,23 @@ edit), so a later local edit is not mistaken for a conflict.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, inspect, select
 from sqlalchemy.orm import Session
 
 from pensiondesk.domain.codes import PersonStatus, ReviewState, UserRole
-from pensiondesk.domain.eligibility import Eligibility, EligibilityKind, ResidentFacts, classify
+from pensiondesk.domain.eligibility import Classifier, Eligibility, EligibilityKind, ResidentFacts, classify
 from pensiondesk.domain.money import InvalidAmount, format_yuan, parse_yuan
 from pensiondesk.domain.pension import age_on
 from pensiondesk.domain.policy import PolicyLookupError, PolicyPack
-from pensiondesk.services.people import policy_pack_in_force
+from pensiondesk.services.people import Cancelled, policy_pack_in_force
 from pensiondesk.services.people_types import Problem, ServiceError
 from pensiondesk.services.permissions import require_entry
-from pensiondesk.services.recording import Actor, record_change, snapshot
+from pensiondesk.services.recording import Actor, BulkRecorder, RawInserter, record_change, snapshot
 from pensiondesk.store.models import Person, PersonCategory, Registration, VillagerGroup, new_uuid, utcnow
 
 __all__ = [
@@ -53,12 +56,18 @@ __all__ = [
     "BulkRefusal",
     "BulkRegistrationResult",
     "CategoryOption",
+    "ImportRequest",
+    "ImportVerdict",
+    "OpenRegistration",
     "RegistrationItem",
     "RegistrationOptions",
     "apply_county_answer",
+    "check_import_requests",
     "checked_registrations",
     "common_tiers",
+    "load_import_requests",
     "register",
+    "register_imported",
     "register_many",
     "registration_options",
     "returned_registrations",
@@ -102,37 +111,60 @@ def _facts(person: Person) -> ResidentFacts:
     )
 
 
-def _refusal(person: Person, result: Eligibility) -> str:
+def _refusal(name: str, result: Eligibility) -> str:
     cutoff = f"{result.cutoff.year}年{result.cutoff.month}月{result.cutoff.day}日"
     if result.kind is EligibilityKind.UNDER_AGE:
-        return (
-            f"{person.name}按{cutoff}计算未满16周岁，不能参加{result.cutoff.year}年度参保登记；"
-            f"请在年满16周岁后的年度再登记"
-        )
+        return f"{name}按{cutoff}计算未满16周岁，不能参加{result.cutoff.year}年度参保登记；请在年满16周岁后的年度再登记"
     if result.kind is EligibilityKind.TERMINATED:
-        return f"{person.name}{'、'.join(result.reasons)}，不能再次参保登记；如确需恢复，请联系乡镇人社所核实"
-    return (
-        f"{person.name}不符合参保条件：{'、'.join(result.reasons)}；"
-        "如果情况已经改变，请先在人员信息中更正，再办理参保登记"
-    )
+        return f"{name}{'、'.join(result.reasons)}，不能再次参保登记；如确需恢复，请联系乡镇人社所核实"
+    return f"{name}不符合参保条件：{'、'.join(result.reasons)}；如果情况已经改变，请先在人员信息中更正，再办理参保登记"
+
+
+def _enrolled_refusal(name: str, status: PersonStatus) -> str:
+    return f"{name}已经参保（状态：{status.label}），不需要再办理参保登记"
+
+
+def _open_refusal(name: str, registered_on: date, state: ReviewState) -> str:
+    return f"{name}已有一份参保登记（{registered_on.isoformat()}，{state.label}），不能重复登记"
+
+
+def _yuan(fen: int) -> str:
+    return format_yuan(fen, grouping=False).removesuffix(".00")
+
+
+def _tier_refusal(tier_fen: int, allowed: Sequence[int]) -> str:
+    shown = "、".join(_yuan(t) for t in allowed)
+    return f"缴费档次 {_yuan(tier_fen)} 元不能选择；可选：{shown} 元"
+
+
+#: Persons looked up per ``IN (…)``; above :data:`_FULL_SCAN_ABOVE` of them one pass over the table is quicker.
+_IN_CHUNK = 500
+_FULL_SCAN_ABOVE = 5000
+
+
+def _rows_of(session: Session, query: Select[*tuple[Any, ...]], person_column: Any, ids: Sequence[str]) -> list[Any]:
+    """The rows of ``query`` whose ``person_column`` is one of ``ids``: :data:`_IN_CHUNK` ids per query, or for
+    many ids (a roster imported again) one pass over the table filtered here. Core rows on the session's
+    connection: the ORM adds nothing to plain columns but time."""
+    connection = session.connection()
+    if len(ids) <= _FULL_SCAN_ABOVE:
+        found: list[Any] = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            found += connection.execute(query.where(person_column.in_(ids[start : start + _IN_CHUNK]))).all()
+        return found
+    wanted = set(ids)
+    return [row for row in connection.execute(query).all() if row[0] in wanted]
 
 
 def _held_categories(session: Session, person_ids: Sequence[str], day: date) -> dict[str, list[str]]:
-    """The identity category codes each of ``person_ids`` holds on ``day`` (sorted; read 500 persons at a time)."""
+    """The identity category codes each of ``person_ids`` holds on ``day`` (sorted)."""
     held: dict[str, set[str]] = {person_id: set() for person_id in person_ids}
-    ids = list(held)
-    for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(
-                PersonCategory.person_id,
-                PersonCategory.category_code,
-                PersonCategory.valid_from,
-                PersonCategory.valid_to,
-            ).where(PersonCategory.person_id.in_(ids[start : start + 500]))
-        )
-        for person_id, code, valid_from, valid_to in rows:
-            if (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to):
-                held[person_id].add(code)
+    query = select(
+        PersonCategory.person_id, PersonCategory.category_code, PersonCategory.valid_from, PersonCategory.valid_to
+    )
+    for person_id, code, valid_from, valid_to in _rows_of(session, query, PersonCategory.person_id, list(held)):
+        if (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to):
+            held[person_id].add(code)
     return {person_id: sorted(codes) for person_id, codes in held.items()}
 
 
@@ -250,11 +282,9 @@ def register(
     pack = policy_pack_in_force(session, registered_on)
     result = classify(_facts(person), pack, registered_on.year)
     if not result.may_enrol:
-        raise ServiceError([Problem("person", _refusal(person, result), code=result.kind.value)])
+        raise ServiceError([Problem("person", _refusal(person.name, result), code=result.kind.value)])
     if person.status in _ENROLLED:
-        raise ServiceError(
-            [Problem("person", f"{person.name}已经参保（状态：{person.status.label}），不需要再办理参保登记")]
-        )
+        raise ServiceError([Problem("person", _enrolled_refusal(person.name, person.status))])
     existing = session.scalars(
         select(Registration)
         .where(Registration.person_id == person.id, Registration.review_state.in_(_OPEN_STATES))
@@ -262,13 +292,7 @@ def register(
     ).first()
     if existing is not None:
         raise ServiceError(
-            [
-                Problem(
-                    "person",
-                    f"{person.name}已有一份参保登记（{existing.registered_on.isoformat()}，"
-                    f"{existing.review_state.label}），不能重复登记",
-                )
-            ]
+            [Problem("person", _open_refusal(person.name, existing.registered_on, existing.review_state))]
         )
 
     problems: list[Problem] = []
@@ -300,14 +324,7 @@ def register(
         else:
             allowed = _allowed_tiers(pack, held, code)
             if tier_fen not in allowed:
-                shown = "、".join(format_yuan(t, grouping=False).removesuffix(".00") for t in allowed)
-                problems.append(
-                    Problem(
-                        "tier_yuan",
-                        f"缴费档次 {format_yuan(tier_fen, grouping=False).removesuffix('.00')} 元不能选择；"
-                        f"可选：{shown} 元",
-                    )
-                )
+                problems.append(Problem("tier_yuan", _tier_refusal(tier_fen, allowed)))
     if problems:
         raise ServiceError(problems)
 
@@ -411,6 +428,293 @@ def register_many(
         if progress is not None and not progress(done) and done < len(ids):
             return BulkRegistrationResult(tuple(entered), tuple(refused), not_tried=len(ids) - done)
     return BulkRegistrationResult(tuple(entered), tuple(refused))
+
+
+# --- registrations a roster import enters (导入花名册时录入参保登记) ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRegistration:
+    """A person's latest registration under way or approved (what :func:`register` refuses a second one for)."""
+
+    registered_on: date
+    review_state: ReviewState
+    tier_fen: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRequest:
+    """A 参保登记 a roster row asks for by its 缴费档次, with everything deciding it needs, already in memory.
+
+    ``person_id`` is ``None`` for a person the same import is about to add (decided before it is written; its
+    ``facts`` and ``held`` categories are the row's). For a person already in the database they are read by
+    :func:`load_import_requests`, with ``open``, the latest registration under way or approved.
+    ``row_codes`` are the 参保身份 written in the row, ``tier_fen`` its 缴费档次.
+    """
+
+    name: str
+    facts: ResidentFacts
+    held: tuple[str, ...]
+    row_codes: tuple[str, ...]
+    tier_fen: int
+    person_id: str | None = None
+    open: OpenRegistration | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportVerdict:
+    """What becomes of an :class:`ImportRequest`.
+
+    It is entered with ``category_code`` and ``tier_fen`` (:attr:`enters`); or nothing is done because the
+    registration the row asks for is already there (``already``: a registration under way or approved with the
+    same tier, e.g. the same roster imported again — nothing to say); or it is refused and ``refusal`` says why in
+    the words of :func:`register`.
+    """
+
+    tier_fen: int
+    category_code: str | None = None
+    refusal: str | None = None
+    already: bool = False
+
+    @property
+    def enters(self) -> bool:
+        return self.refusal is None and not self.already
+
+
+def check_import_requests(
+    session: Session, requests: Sequence[ImportRequest], *, registered_on: date
+) -> list[ImportVerdict]:
+    """Decide each request as :func:`register` would on ``registered_on`` (read only; reads only the policy pack).
+
+    The rules, in :func:`register`'s order and with its words: the resident may enrol in that year (16 or older
+    at the pack's cut-off, not excluded, not terminated), is not already enrolled, has no registration under way
+    or approved, and may choose the tier. The 参保身份 is the row's when the row names exactly one category and the
+    person holds it, else the one :func:`register` picks by itself (the hardship category that counts, else none).
+    A request whose registration is already under way or approved *with the same tier* is ``already``, not a
+    refusal: importing the same roster twice enters nothing and reports nothing the second time.
+    """
+    pack = policy_pack_in_force(session, registered_on)
+    eligibility = Classifier(pack, registered_on.year)
+    # Rosters repeat the same few category sets and tiers: work each combination out once.
+    defaults: dict[tuple[str, ...], str | None] = {}
+    allowed_tiers: dict[tuple[tuple[str, ...], str | None], tuple[int, ...]] = {}
+    # Verdicts are frozen: one object per (tier, category) is shared by all the rows it answers (a 50,000-row
+    # roster then keeps a handful of objects alive, not 50,000).
+    entering: dict[tuple[int, str | None], ImportVerdict] = {}
+    already: dict[int, ImportVerdict] = {}
+    verdicts: list[ImportVerdict] = []
+    for request in requests:
+        tier_fen, open_registration = request.tier_fen, request.open
+        if open_registration is not None and open_registration.tier_fen == tier_fen:
+            if tier_fen not in already:
+                already[tier_fen] = ImportVerdict(tier_fen, already=True)
+            verdicts.append(already[tier_fen])
+            continue
+        result = eligibility(request.facts)
+        refusal: str | None = None
+        if not result.may_enrol:
+            refusal = _refusal(request.name, result)
+        elif request.facts.status in _ENROLLED:
+            refusal = _enrolled_refusal(request.name, request.facts.status)
+        elif open_registration is not None:
+            refusal = _open_refusal(request.name, open_registration.registered_on, open_registration.review_state)
+            if open_registration.tier_fen is not None:
+                refusal += f"（已登记的缴费档次是 {_yuan(open_registration.tier_fen)} 元，表中是 {_yuan(tier_fen)} 元）"
+        if refusal is not None:
+            verdicts.append(ImportVerdict(tier_fen, refusal=refusal))
+            continue
+        held = request.held
+        codes = set(request.row_codes)
+        if len(codes) == 1 and (only := next(iter(codes))) in held:
+            code: str | None = only
+        else:
+            if held not in defaults:
+                defaults[held] = _default_category(held, pack)
+            code = defaults[held]
+        key = (held, code)
+        if key not in allowed_tiers:
+            allowed_tiers[key] = _allowed_tiers(pack, held, code)
+        allowed = allowed_tiers[key]
+        if tier_fen not in allowed:
+            verdicts.append(ImportVerdict(tier_fen, refusal=f"{request.name}的{_tier_refusal(tier_fen, allowed)}"))
+        else:
+            verdict = entering.get((tier_fen, code))
+            if verdict is None:
+                verdict = entering[tier_fen, code] = ImportVerdict(tier_fen, category_code=code)
+            verdicts.append(verdict)
+    return verdicts
+
+
+def _open_registrations(session: Session, person_ids: Sequence[str]) -> dict[str, OpenRegistration]:
+    """Each person's latest registration under way or approved (the one :func:`register` names)."""
+    found: dict[str, OpenRegistration] = {}
+    query = select(
+        Registration.person_id, Registration.registered_on, Registration.review_state, Registration.tier_fen
+    ).where(Registration.review_state.in_(_OPEN_STATES))
+    for person_id, registered_on, state, tier_fen in _rows_of(session, query, Registration.person_id, person_ids):
+        latest = found.get(person_id)
+        if latest is None or registered_on > latest.registered_on:
+            found[person_id] = OpenRegistration(registered_on, state, tier_fen)
+    return found
+
+
+def load_import_requests(
+    session: Session, wanted: Sequence[tuple[str, Iterable[str], int]], *, registered_on: date
+) -> list[ImportRequest | None]:
+    """The requests for persons already in the database: ``wanted`` is (person id, the row's 参保身份 codes, the
+    row's tier in fen) per row. Reads the persons, the categories they hold on ``registered_on`` and their open
+    registrations in a few batched queries; ``None`` for a person who is no longer there."""
+    ids = list(dict.fromkeys(person_id for person_id, _codes, _tier in wanted))
+    query = select(
+        Person.id,
+        Person.name,
+        Person.birth_date,
+        Person.local_hukou,
+        Person.is_student,
+        Person.has_employee_pension,
+        Person.has_other_state_pension,
+        Person.is_public_staff,
+        Person.status,
+        Person.status_reason,
+    )
+    facts: dict[str, tuple[str, ResidentFacts]] = {}
+    for person_id, name, birth, local, student, employee, other_state, public_staff, status, reason in _rows_of(
+        session, query, Person.id, ids
+    ):
+        facts[person_id] = (
+            name,
+            ResidentFacts(
+                birth_date=birth,
+                local_hukou=local,
+                is_student=student,
+                has_employee_pension=employee,
+                has_other_state_pension=other_state,
+                is_public_staff=public_staff,
+                status=status,
+                status_reason=reason,
+            ),
+        )
+    held = _held_categories(session, list(facts), registered_on)
+    open_registrations = _open_registrations(session, list(facts))
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # most persons hold one of a few category sets
+    requests: list[ImportRequest | None] = []
+    for person_id, codes, tier_fen in wanted:
+        if person_id not in facts:
+            requests.append(None)
+            continue
+        name, person_facts = facts[person_id]
+        held_codes = tuple(held[person_id])
+        requests.append(
+            ImportRequest(
+                name=name,
+                facts=person_facts,
+                held=shared.setdefault(held_codes, held_codes),
+                row_codes=tuple(codes),
+                tier_fen=tier_fen,
+                person_id=person_id,
+                open=open_registrations.get(person_id),
+            )
+        )
+    return requests
+
+
+#: Registrations written per step of :func:`register_imported` (between two checks for 取消).
+IMPORT_CHUNK = 1000
+#: The columns :func:`register_imported` writes, in the order of its rows: every column of ``Registration``.
+_BULK_COLUMNS = (
+    "id",
+    "person_id",
+    "registered_on",
+    "category_code",
+    "tier_fen",
+    "review_state",
+    "entered_by",
+    "checked_by",
+    "checked_at",
+    "submitted_at",
+    "answered_at",
+    "return_reason",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+)
+
+
+def register_imported(
+    session: Session,
+    actor: Actor,
+    entries: Sequence[tuple[str, ImportVerdict]],
+    *,
+    registered_on: date,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[str]:
+    """Enter (录入) the registrations of a roster import: one per (person id, verdict) whose verdict
+    :attr:`~ImportVerdict.enters`, in the order given; returns their ids.
+
+    The verdicts come from :func:`check_import_requests` (the roster importer checks before it writes, as
+    ``people.add_persons`` trusts ``check_person_inputs``). Each registration is what :func:`register` writes —
+    state 已录入, ``entered_by`` the actor, the verdict's category and tier — with the same audit entry (action
+    ``register``, ``after`` the registration's :func:`snapshot`) and outbox row, the hash chain continued in
+    order; rows go in with bulk inserts (``recording.BulkRecorder``, ``RawInserter``), in the caller's
+    transaction. When ``cancelled()`` becomes true between steps, ``people.Cancelled`` is raised and the caller's
+    rollback keeps nothing. A 复核员 is refused (domain.md §14), also when no person is added.
+    """
+    require_entry(actor, "录入参保登记")
+    todo = entries if all(verdict.enters for _person_id, verdict in entries) else [e for e in entries if e[1].enters]
+    if not todo:
+        return []
+    model_columns = {attr.key for attr in inspect(Registration).column_attrs}
+    if model_columns != set(_BULK_COLUMNS):  # a new column would be missing from the rows and their audit entries
+        raise RuntimeError(f"registration has columns {sorted(model_columns ^ set(_BULK_COLUMNS))} unknown here")
+    now = utcnow()
+    who = actor.username
+    recorder = BulkRecorder(session, actor, at=now)
+    new_id = recorder.new_id
+    insert = RawInserter(session, Registration, _BULK_COLUMNS)
+    # The values as snapshot() gives them (JSON-safe, for the audit entry and the outbox) and as stored.
+    at_json = now.isoformat()
+    on_json = registered_on.isoformat()
+    state_json = ReviewState.ENTERED.value
+    at_stored = insert.stored("created_at", now)
+    on_stored = insert.stored("registered_on", registered_on)
+    state_stored = insert.stored("review_state", ReviewState.ENTERED)
+    created = recorder.created
+    ids: list[str] = []
+    for start in range(0, len(todo), IMPORT_CHUNK):
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        rows: list[tuple[Any, ...]] = []
+        for person_id, verdict in todo[start : start + IMPORT_CHUNK]:
+            registration_id = new_id()
+            code, tier_fen = verdict.category_code, verdict.tier_fen
+            after = {
+                "id": registration_id,
+                "person_id": person_id,
+                "registered_on": on_json,
+                "category_code": code,
+                "tier_fen": tier_fen,
+                "review_state": state_json,
+                "entered_by": who,
+                "checked_by": None,
+                "checked_at": None,
+                "submitted_at": None,
+                "answered_at": None,
+                "return_reason": None,
+                "created_at": at_json,
+                "updated_at": at_json,
+                "created_by": who,
+                "updated_by": who,
+            }
+            created("registration", registration_id, after, action="register")
+            rows.append(
+                (registration_id, person_id, on_stored, code, tier_fen, state_stored, who,
+                 None, None, None, None, None, at_stored, at_stored, who, who)
+            )  # fmt: skip
+            ids.append(registration_id)
+        insert(rows)
+        recorder.write()
+    return ids
 
 
 def _get(session: Session, registration_id: str) -> Registration:

@@ -7,7 +7,8 @@ Two steps, so that a person sees what will happen before anything is written:
    :class:`PersonInput` and decides its fate — **add**, **unchanged** (the person is already in the database with
    the same 姓名/身份证号/性别/出生日期) or **rejected** — with every problem in plain Chinese. Nothing is written.
 2. :func:`execute_import` adds all the rows to add in the caller's single transaction, through
-   ``people.add_persons``; cancelling raises ``Cancelled`` and the caller's rollback leaves the database as it was.
+   ``people.add_persons``, and enters the registrations the rows ask for (below); cancelling raises ``Cancelled``
+   and the caller's rollback leaves the database as it was.
 
 :func:`write_report` writes the plan as an .xlsx (导入结果报告): the original columns plus 行号, 结果, 问题说明,
 rejected rows highlighted, IDs as text. The coordinator fixes the red rows in it and imports the report itself:
@@ -26,6 +27,19 @@ Rules that decide a row (the reasons are in each problem's message):
   rejected the rest are checked again, so the members who name him are rejected too rather than failing the
   whole import;
 * a row with neither a name nor an ID number (a blank line, ``合计``, ``制表人：``) is skipped and listed.
+
+参保登记 from the roster (a registration roster, domain.md §16, has 参保身份 and 缴费档次): when the mapping has
+a 缴费档次 column, every row that is added or unchanged and has a tier asks for a registration (录入, state
+已录入, ``registered_on`` the import's day, ``entered_by`` the importing user, the row's tier, the row's 参保身份
+when the person holds it, else chosen as ``registration.register`` chooses it), for the village reviewer's 初审
+and 上报 as usual. The plan decides each one with ``registration.register``'s rules and words
+(``registration.check_import_requests``): a row whose person may not register (under 16, excluded, already
+enrolled, a registration already under way with another tier, a tier the person may not choose — in a roster the
+people checks' tier error is left to this check) keeps its person and gets a warning saying why. Unchanged rows
+register too — a roster imported before, or with registration switched off, can be imported again to enter its
+registrations — but only a person with no registration under way or approved: one already there with the row's
+tier is the same registration, so importing the same file twice enters nothing and says nothing the second
+time. ``execute_import(…, enter_registrations=False)`` enters none.
 
 Speed (50,000 rows): the file is read once by calamine; repeated cell values (男, 户主, 011, 200 …) are parsed
 once; plain 18-digit IDs take a fast path; persons already in the database are looked up :data:`LOOKUP_CHUNK` IDs
@@ -48,6 +62,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pensiondesk.domain.codes import Relation, Sex
+from pensiondesk.domain.eligibility import ResidentFacts
 from pensiondesk.domain.idnumber import (
     CHECK_CHARACTERS,
     EARLIEST_BIRTH_YEAR,
@@ -56,8 +71,16 @@ from pensiondesk.domain.idnumber import (
     normalize,
     parse,
 )
+from pensiondesk.domain.money import parse_yuan
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
 from pensiondesk.services.recording import Actor
+from pensiondesk.services.registration import (
+    ImportRequest,
+    ImportVerdict,
+    check_import_requests,
+    load_import_requests,
+    register_imported,
+)
 from pensiondesk.sheets.cells import (
     CellValueError,
     YearMonth,
@@ -120,6 +143,8 @@ class PlannedRow:
     status: RowStatus = RowStatus.ADD
     problems: list[Problem] = field(default_factory=list)
     existing_person_id: str | None = None
+    #: The 参保登记 the row's 缴费档次 asks for, as decided when planning (``None``: it asks for none).
+    registration: ImportVerdict | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -184,6 +209,21 @@ class ImportPlan:
         """How many rows that are not rejected carry warnings."""
         return sum(1 for r in self.rows if r.status is not RowStatus.REJECTED and r.warnings)
 
+    @property
+    def asks_registration(self) -> bool:
+        """The file has a 缴费档次 column: its rows may ask for 参保登记."""
+        return self.mapping.column_of(RosterField.TIER) is not None
+
+    @property
+    def to_register(self) -> list[PlannedRow]:
+        """Rows whose 参保登记 the import enters (unless registration is switched off)."""
+        return [r for r in self.rows if r.registration is not None and r.registration.enters]
+
+    @property
+    def registration_refused(self) -> list[PlannedRow]:
+        """Rows that ask for a 参保登记 their person may not have (the reason is among the row's warnings)."""
+        return [r for r in self.rows if r.registration is not None and r.registration.refusal is not None]
+
     def summary(self) -> str:
         """``新增 N 人，未变 M 人，拒绝 K 行`` (as planned)."""
         counts = self.counts
@@ -195,14 +235,27 @@ class ImportPlan:
 
 @dataclass
 class ImportResult:
-    """What :func:`execute_import` wrote: the new persons' ids, in the file's row order."""
+    """What :func:`execute_import` wrote: the new persons' ids, in the file's row order, and the registrations
+    entered (``registering``: registration was switched on)."""
 
     plan: ImportPlan
     added_ids: list[str]
+    registration_ids: list[str] = field(default_factory=list)
+    registering: bool = False
 
     @property
     def added(self) -> int:
         return len(self.added_ids)
+
+    @property
+    def registered(self) -> int:
+        """参保登记 entered."""
+        return len(self.registration_ids)
+
+    @property
+    def not_registered(self) -> int:
+        """Rows asking for a 参保登记 that could not be entered (each row's warning says why)."""
+        return len(self.plan.registration_refused) if self.registering else 0
 
     @property
     def unchanged(self) -> int:
@@ -214,6 +267,15 @@ class ImportResult:
 
     def summary(self) -> str:
         return f"新增 {self.added} 人，未变 {self.unchanged} 人，拒绝 {self.rejected} 行"
+
+    def registration_summary(self) -> str:
+        """``录入参保登记 N 人，M 人不能录入（原因见各行的问题说明）`` ('' when registration was off or not asked)."""
+        if not self.registering or not self.plan.asks_registration:
+            return ""
+        text = f"录入参保登记 {self.registered} 人（已录入，待初审）"
+        if self.not_registered:
+            text += f"，{self.not_registered} 人不能录入（原因见各行的问题说明）"
+        return text
 
 
 # --- reading one row --------------------------------------------------------------------------------------------
@@ -746,7 +808,9 @@ def plan_import(
         for row, checked in zip(batch, results, strict=True):
             mine = own[row.row_number]
             own_errors = {p.field for p in mine if p.severity is Severity.ERROR}
-            row.problems = mine + [_in_row_numbers(p, batch) for p in checked if p.field not in own_errors]
+            row.problems = mine + [
+                _in_row_numbers(p, batch) for p in checked if p.field not in own_errors and not _tier_choice(p)
+            ]
             if row.errors:
                 row.status = RowStatus.REJECTED
             else:
@@ -756,6 +820,9 @@ def plan_import(
         if not lost_head or len(survivors) == len(batch):
             break
         batch = survivors
+    # Pass 5: the 参保登记 the rows' 缴费档次 ask for (a few batched queries for the persons already there).
+    if mapping.column_of(RosterField.TIER) is not None:
+        _plan_registrations(session, rows, id_births, today)
     if progress is not None:
         progress(total * 2, total * 2)
 
@@ -778,6 +845,12 @@ def plan_import(
 _BATCH_ITEM = re.compile(r"第 ?(\d+) ?条")
 
 
+def _tier_choice(problem: Problem) -> bool:
+    """The people checks' "not a tier this person may choose": in a roster the 缴费档次 only asks for a 参保登记, so
+    the person goes in and the registration check (pass 5) says why none is entered, in ``register``'s words."""
+    return problem.field == "tier_yuan" and problem.code == "tier"
+
+
 def _in_row_numbers(problem: Problem, batch: Sequence[PlannedRow]) -> Problem:
     """A batch check's problem with "第 N 条" (the N-th input) said as the row the coordinator sees: "第12行"."""
     if "条" not in problem.message:
@@ -790,6 +863,100 @@ def _in_row_numbers(problem: Problem, batch: Sequence[PlannedRow]) -> Problem:
     return replace(problem, message=_BATCH_ITEM.sub(row_of, problem.message))
 
 
+# --- registrations ----------------------------------------------------------------------------------------------
+
+_REGISTRATION_NOTE = "不能按表中的缴费档次录入参保登记："
+
+
+class _Asked:
+    """The tier (fen) and the 参保身份 codes a row asks its registration with, each distinct cell worked out once."""
+
+    def __init__(self) -> None:
+        self._tiers: dict[str, int] = {}
+        self._codes: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def tier_fen(self, row: PlannedRow) -> int:
+        tier = row.person.tier_yuan
+        assert tier  # only rows with a tier ask
+        fen = self._tiers.get(tier)
+        if fen is None:
+            fen = self._tiers[tier] = parse_yuan(tier)  # parse_tier has made it whole yuan ("200")
+        return fen
+
+    def codes(self, row: PlannedRow) -> tuple[str, ...]:
+        key = tuple(row.person.category_codes)
+        codes = self._codes.get(key)
+        if codes is None:
+            codes = self._codes[key] = tuple(dict.fromkeys(code for raw in key if (code := raw.strip())))
+        return codes
+
+
+def _new_person_request(row: PlannedRow, birth: date, asked: _Asked) -> ImportRequest:
+    """The request of a row whose person the import adds: the facts are the row's (the person is not written yet)."""
+    person = row.person
+    codes = asked.codes(row)
+    return ImportRequest(
+        name=person.name.strip(),
+        facts=ResidentFacts(
+            birth_date=birth,
+            local_hukou=bool(person.local_hukou),
+            is_student=bool(person.is_student),
+            has_employee_pension=bool(person.has_employee_pension),
+            has_other_state_pension=bool(person.has_other_state_pension),
+            is_public_staff=bool(person.is_public_staff),
+        ),
+        held=tuple(sorted(codes)),  # the row's categories become the new person's, from no date
+        row_codes=codes,
+        tier_fen=asked.tier_fen(row),
+    )
+
+
+def _existing_requests(
+    session: Session, rows: Sequence[PlannedRow], day: date, asked: _Asked
+) -> list[ImportRequest | None]:
+    """The requests of rows whose person is already in the database, as it is now (``None``: no longer there)."""
+    wanted = []
+    for row in rows:
+        assert row.existing_person_id is not None
+        wanted.append((row.existing_person_id, asked.codes(row), asked.tier_fen(row)))
+    return load_import_requests(session, wanted, registered_on=day)
+
+
+def _plan_registrations(
+    session: Session, rows: Sequence[PlannedRow], id_births: Sequence[date | None], today: date
+) -> None:
+    """Decide the 参保登记 of every added or unchanged row with a 缴费档次; a refusal becomes the row's warning.
+
+    ``id_births`` are the birth dates the rows' ID numbers encode (pass 1), in the same order as ``rows``.
+    """
+    asked = _Asked()
+    deciding: list[PlannedRow] = []
+    requests: list[ImportRequest] = []
+    known: list[PlannedRow] = []
+    for row, birth in zip(rows, id_births, strict=True):
+        if not row.person.tier_yuan or row.status is RowStatus.REJECTED:
+            continue
+        if row.status is RowStatus.UNCHANGED:
+            known.append(row)
+            continue
+        if birth is None:  # an added row has a valid ID; a 15-digit one was converted after pass 1
+            birth = parse(row.person.id_number, today=today).birth_date
+        deciding.append(row)
+        requests.append(_new_person_request(row, birth, asked))
+    if known:
+        for row, request in zip(known, _existing_requests(session, known, today, asked), strict=True):
+            if request is not None:  # None: deleted since pass 3 (the same session: not in practice)
+                deciding.append(row)
+                requests.append(request)
+    if not requests:
+        return
+    verdicts = check_import_requests(session, requests, registered_on=today)
+    for row, verdict in zip(deciding, verdicts, strict=True):
+        row.registration = verdict
+        if verdict.refusal is not None:
+            row.problems.append(_warning("tier_yuan", _REGISTRATION_NOTE + verdict.refusal, "registration"))
+
+
 # --- executing --------------------------------------------------------------------------------------------------
 
 
@@ -798,39 +965,92 @@ def execute_import(
     actor: Actor,
     plan: ImportPlan,
     *,
+    enter_registrations: bool = True,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportResult:
-    """Add every row the plan marks 'add', in the caller's one transaction (via ``people.add_persons``).
+    """Add every row the plan marks 'add' (via ``people.add_persons``) and, unless ``enter_registrations`` is
+    false, enter the 参保登记 the plan decided for (``plan.to_register``, via ``registration.register_imported``),
+    all in the caller's one transaction.
 
     The caller commits (``with db.session(immediate=True) as s: execute_import(s, …)``); when ``cancelled()``
     becomes true ``people.Cancelled`` is raised and the caller's rollback writes nothing. Raises
-    :class:`ServiceError` when a person of the plan was registered by someone else since the plan was made: plan
-    again.
+    :class:`ServiceError` when the database changed since the plan was made — a person of the plan was registered
+    by someone else, or a person already there can no longer have the registration the plan decided (or now can
+    have one it refused): plan again.
     """
     from pensiondesk.services import people
 
     rows = plan.to_add
     inputs = [row.person for row in rows]
-    if not inputs:
-        return ImportResult(plan, [])
-    taken = _load_existing(session, (p.id_number for p in inputs))
-    if taken:
-        first = next(row for row in rows if row.person.id_number in taken)
-        raise ServiceError(
-            f"检查文件之后，已有 {len(taken)} 人被登记（如第{first.row_number}行"
-            f"{first.person.name}）：请重新检查文件后再导入"
+    added: list[str] = []
+    if inputs:
+        taken = _load_existing(session, (p.id_number for p in inputs))
+        if taken:
+            first = next(row for row in rows if row.person.id_number in taken)
+            raise ServiceError(
+                f"检查文件之后，已有 {len(taken)} 人被登记（如第{first.row_number}行"
+                f"{first.person.name}）：请重新检查文件后再导入"
+            )
+        added = people.add_persons(
+            session,
+            actor,
+            inputs,
+            village_id=plan.village_id,
+            today=plan.today,
+            progress=progress,
+            cancelled=cancelled,
         )
-    added = people.add_persons(
-        session,
-        actor,
-        inputs,
-        village_id=plan.village_id,
-        today=plan.today,
-        progress=progress,
-        cancelled=cancelled,
-    )
-    return ImportResult(plan, list(added))
+    registration_ids: list[str] = []
+    if enter_registrations:
+        new_ids = {row.row_number: person_id for row, person_id in zip(rows, added, strict=True)}
+        registration_ids = _enter_registrations(session, actor, plan, new_ids, cancelled)
+    return ImportResult(plan, list(added), registration_ids, registering=enter_registrations)
+
+
+def _enter_registrations(
+    session: Session,
+    actor: Actor,
+    plan: ImportPlan,
+    new_ids: dict[int, str],
+    cancelled: Callable[[], bool] | None,
+) -> list[str]:
+    """Write the registrations the plan decided for, in row order.
+
+    A new person's verdict stands (its facts are the row's). A person already in the database is decided again
+    on what the database holds now, and the plan is refused as stale if the answer changed.
+    """
+    asking = [r for r in plan.rows if r.registration is not None]
+    known = [r for r in asking if r.status is RowStatus.UNCHANGED]
+    now: dict[int, ImportVerdict] = {}
+    if known:
+        requests = _existing_requests(session, known, plan.today, _Asked())
+        present = [(row, request) for row, request in zip(known, requests, strict=True) if request is not None]
+        verdicts = check_import_requests(session, [request for _row, request in present], registered_on=plan.today)
+        now = {row.row_number: verdict for (row, _request), verdict in zip(present, verdicts, strict=True)}
+        changed = [
+            row
+            for row in known
+            if row.registration is not None
+            and (row.row_number not in now or now[row.row_number].enters != row.registration.enters)
+        ]
+        if changed:
+            first = changed[0]
+            raise ServiceError(
+                f"检查文件之后，已有 {len(changed)} 人的参保登记情况发生了变化（如第{first.row_number}行"
+                f"{first.person.name}）：请重新检查文件后再导入"
+            )
+    entries: list[tuple[str, ImportVerdict]] = []
+    for row in asking:
+        if row.status is RowStatus.ADD and row.row_number in new_ids:
+            assert row.registration is not None
+            if row.registration.enters:
+                entries.append((new_ids[row.row_number], row.registration))
+        elif row.status is RowStatus.UNCHANGED and row.existing_person_id is not None:
+            verdict = now[row.row_number]
+            if verdict.enters:
+                entries.append((row.existing_person_id, verdict))
+    return register_imported(session, actor, entries, registered_on=plan.today, cancelled=cancelled)
 
 
 # --- the report -------------------------------------------------------------------------------------------------
