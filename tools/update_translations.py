@@ -129,7 +129,8 @@ def apply(ts_path: Path, done: dict[str, dict[str, str | list[str]]]) -> int:
     """Write the translations in ``done`` (``{context: {source: english}}``) into ``ts_path``; returns how many.
 
     An empty English text is skipped. A source found under another context than given is still matched, so a
-    translation survives a class being renamed.
+    translation survives a class being renamed — but only where that context's translation is unfinished (the
+    same Chinese word may rightly read differently elsewhere: 户主 as a column title and in a sentence).
     """
     tree = ET.parse(ts_path)
     by_source: dict[str, str | list[str]] = {}
@@ -140,10 +141,14 @@ def apply(ts_path: Path, done: dict[str, dict[str, str | list[str]]]) -> int:
         name = context.findtext("name") or ""
         for message in context.iter("message"):
             source = message.findtext("source") or ""
-            english = done.get(name, {}).get(source) or by_source.get(source)
+            own = done.get(name, {}).get(source)
+            english = own or by_source.get(source)
             if not english:
                 continue
             translation = message.find("translation")
+            finished = translation is not None and translation.get("type") is None and (translation.text or "")
+            if not own and finished:
+                continue  # the same source under another context: never overwrite a finished translation there
             if translation is None:
                 translation = ET.SubElement(message, "translation")
             translation.attrib.pop("type", None)

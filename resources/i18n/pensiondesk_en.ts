@@ -1930,7 +1930,7 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     </message>
     <message>
         <source>户主</source>
-        <translation>the head</translation>
+        <translation>Head of household</translation>
     </message>
     <message>
         <source>%s（待核对）</source>
@@ -2580,7 +2580,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>确定</source>
-        <translation>OK</translation>
+        <translation>Sure</translation>
     </message>
     <message>
         <source>较确定</source>
@@ -4933,7 +4933,7 @@ Take the file to the county bureau to import, then bring the receipt file back a
     </message>
     <message>
         <source>户主</source>
-        <translation>the head</translation>
+        <translation>Head of household</translation>
     </message>
     <message>
         <source>联系电话</source>
