@@ -3103,7 +3103,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <name>PersonForm</name>
     <message>
         <source>查看人员信息 — %s</source>
-        <extracomment>Pause after the last keystroke before the form is checked. A 复核员 sees the form but never changes anything (domain.md §14): every field read-only, no 保存.</extracomment>
+        <extracomment>Pause after the last keystroke before the form is checked. Something was typed or chosen since the form opened (Esc and 取消 then ask before closing). A 复核员 sees the form but never changes anything (domain.md §14): every field read-only, no 保存.</extracomment>
         <translation>Person details — %s</translation>
     </message>
     <message>
@@ -3164,7 +3164,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>修改关键信息…</source>
-        <translation>Change key details…</translation>
+        <translation type="vanished">Change key details…</translation>
     </message>
     <message>
         <source>姓名、身份证号、出生日期、性别需填写变更原因和证明材料后才能修改</source>
@@ -3172,7 +3172,15 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>查看该人员</source>
-        <translation>Show this person</translation>
+        <translation type="vanished">Show this person</translation>
+    </message>
+    <message>
+        <source>修改关键信息(&amp;E)…</source>
+        <translation>Change key d&amp;etails…</translation>
+    </message>
+    <message>
+        <source>查看该人员(&amp;V)</source>
+        <translation>&amp;View this person</translation>
     </message>
     <message>
         <source>姓名(&amp;N)：</source>
@@ -3299,6 +3307,26 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <translation>Ready to save</translation>
     </message>
     <message>
+        <source>放弃填写的内容？</source>
+        <translation>Discard what you typed?</translation>
+    </message>
+    <message>
+        <source>放弃填写的内容？
+
+刚才填写的内容还没有保存，放弃后不能找回。</source>
+        <translation>Discard what you typed?
+
+What you just entered has not been saved; once discarded it cannot be recovered.</translation>
+    </message>
+    <message>
+        <source>放弃(&amp;D)</source>
+        <translation>&amp;Discard</translation>
+    </message>
+    <message>
+        <source>继续填写(&amp;C)</source>
+        <translation>&amp;Continue editing</translation>
+    </message>
+    <message>
         <source>疑似重复登记</source>
         <translation>Possible duplicate</translation>
     </message>
@@ -3313,6 +3341,22 @@ Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway,
     <message>
         <source>不能保存</source>
         <translation>Cannot save</translation>
+    </message>
+    <message>
+        <source>新建村民小组</source>
+        <translation>New villager group</translation>
+    </message>
+    <message>
+        <source>一个新的村民小组“%s”将被创建，确定吗？
+
+如果是笔误，请选“取消”，改成已有的小组名称。</source>
+        <translation>A new villager group “%s” will be created. Are you sure?
+
+If it is a typing mistake, choose Cancel and change it to the name of an existing group.</translation>
+    </message>
+    <message>
+        <source>新建并保存(&amp;Y)</source>
+        <translation>&amp;Yes, create and save</translation>
     </message>
 </context>
 <context>
