@@ -1664,7 +1664,7 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     <name>FilterBar</name>
     <message>
         <source>全部</source>
-        <extracomment>即将到龄: persons who turn 60 within this many months. The day the filters count from (即将到龄, this year&apos;s documents); ``None``: the real today.</extracomment>
+        <extracomment>即将到龄: persons who turn 60 within this many months. The longest usual villager group name: the 村民小组 filter shows at least this much of a name. The day the filters count from (即将到龄, this year&apos;s documents); ``None``: the real today.</extracomment>
         <translation>All</translation>
     </message>
     <message>
@@ -3978,7 +3978,7 @@ Once submitted, the village cannot change or withdraw them until the township an
     <name>ReviewPage</name>
     <message>
         <source>%s 元</source>
-        <extracomment>Names a 上报 confirmation spells out before &quot;等&quot; (the count is always given in full).</extracomment>
+        <extracomment>Columns of the queue (年龄) and of the returned list (退回原因). 年满60周岁: someone this old on the registration date registers for the pension, not as a contributor. Names a 上报 confirmation spells out before &quot;等&quot; (the count is always given in full).</extracomment>
         <translation>%s yuan</translation>
     </message>
     <message>
@@ -3988,6 +3988,10 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>公民身份号码</source>
         <translation>ID number</translation>
+    </message>
+    <message>
+        <source>年龄</source>
+        <translation>Age</translation>
     </message>
     <message>
         <source>村民小组</source>
@@ -4100,6 +4104,10 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>这是您本人录入的登记，需由其他工作人员初审</source>
         <translation>You entered this registration, so someone else must review it</translation>
+    </message>
+    <message>
+        <source>登记日已满%d周岁，请核对是否应办理待遇领取</source>
+        <translation>Already %d or older on the registration date: check whether this should be a pension claim instead</translation>
     </message>
     <message>
         <source>县社保局</source>
