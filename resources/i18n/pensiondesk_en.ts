@@ -1664,7 +1664,7 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     <name>FilterBar</name>
     <message>
         <source>全部</source>
-        <extracomment>即将到龄: persons who turn 60 within this many months. The day the filters count from (即将到龄, this year&apos;s documents); ``None``: the real today.</extracomment>
+        <extracomment>即将到龄: persons who turn 60 within this many months. The longest usual villager group name: the 村民小组 filter shows at least this much of a name. The day the filters count from (即将到龄, this year&apos;s documents); ``None``: the real today.</extracomment>
         <translation>All</translation>
     </message>
     <message>
@@ -3140,7 +3140,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <name>PersonForm</name>
     <message>
         <source>查看人员信息 — %s</source>
-        <extracomment>Pause after the last keystroke before the form is checked. A 复核员 sees the form but never changes anything (domain.md §14): every field read-only, no 保存.</extracomment>
+        <extracomment>Pause after the last keystroke before the form is checked. Something was typed or chosen since the form opened (Esc and 取消 then ask before closing). A 复核员 sees the form but never changes anything (domain.md §14): every field read-only, no 保存.</extracomment>
         <translation>Person details — %s</translation>
     </message>
     <message>
@@ -3201,7 +3201,7 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>修改关键信息…</source>
-        <translation>Change key details…</translation>
+        <translation type="vanished">Change key details…</translation>
     </message>
     <message>
         <source>姓名、身份证号、出生日期、性别需填写变更原因和证明材料后才能修改</source>
@@ -3209,7 +3209,15 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>查看该人员</source>
-        <translation>Show this person</translation>
+        <translation type="vanished">Show this person</translation>
+    </message>
+    <message>
+        <source>修改关键信息(&amp;E)…</source>
+        <translation>Change key d&amp;etails…</translation>
+    </message>
+    <message>
+        <source>查看该人员(&amp;V)</source>
+        <translation>&amp;View this person</translation>
     </message>
     <message>
         <source>姓名(&amp;N)：</source>
@@ -3336,6 +3344,26 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
         <translation>Ready to save</translation>
     </message>
     <message>
+        <source>放弃填写的内容？</source>
+        <translation>Discard what you typed?</translation>
+    </message>
+    <message>
+        <source>放弃填写的内容？
+
+刚才填写的内容还没有保存，放弃后不能找回。</source>
+        <translation>Discard what you typed?
+
+What you just entered has not been saved; once discarded it cannot be recovered.</translation>
+    </message>
+    <message>
+        <source>放弃(&amp;D)</source>
+        <translation>&amp;Discard</translation>
+    </message>
+    <message>
+        <source>继续填写(&amp;C)</source>
+        <translation>&amp;Continue editing</translation>
+    </message>
+    <message>
         <source>疑似重复登记</source>
         <translation>Possible duplicate</translation>
     </message>
@@ -3350,6 +3378,22 @@ Are you sure this is not the same person? Choose &quot;Yes&quot; to save anyway,
     <message>
         <source>不能保存</source>
         <translation>Cannot save</translation>
+    </message>
+    <message>
+        <source>新建村民小组</source>
+        <translation>New villager group</translation>
+    </message>
+    <message>
+        <source>一个新的村民小组“%s”将被创建，确定吗？
+
+如果是笔误，请选“取消”，改成已有的小组名称。</source>
+        <translation>A new villager group “%s” will be created. Are you sure?
+
+If it is a typing mistake, choose Cancel and change it to the name of an existing group.</translation>
+    </message>
+    <message>
+        <source>新建并保存(&amp;Y)</source>
+        <translation>&amp;Yes, create and save</translation>
     </message>
 </context>
 <context>
@@ -4074,7 +4118,7 @@ Once submitted, the village cannot change or withdraw them until the township an
     <name>ReviewPage</name>
     <message>
         <source>%s 元</source>
-        <extracomment>Names a 上报 confirmation spells out before &quot;等&quot; (the count is always given in full).</extracomment>
+        <extracomment>Columns of the queue (年龄) and of the returned list (退回原因). 年满60周岁: someone this old on the registration date registers for the pension, not as a contributor. Names a 上报 confirmation spells out before &quot;等&quot; (the count is always given in full).</extracomment>
         <translation>%s yuan</translation>
     </message>
     <message>
@@ -4084,6 +4128,10 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>公民身份号码</source>
         <translation>ID number</translation>
+    </message>
+    <message>
+        <source>年龄</source>
+        <translation>Age</translation>
     </message>
     <message>
         <source>村民小组</source>
@@ -4196,6 +4244,10 @@ Once submitted, the village cannot change or withdraw them until the township an
     <message>
         <source>这是您本人录入的登记，需由其他工作人员初审</source>
         <translation>You entered this registration, so someone else must review it</translation>
+    </message>
+    <message>
+        <source>登记日已满%d周岁，请核对是否应办理待遇领取</source>
+        <translation>Already %d or older on the registration date: check whether this should be a pension claim instead</translation>
     </message>
     <message>
         <source>县社保局</source>

@@ -604,7 +604,7 @@ def test_the_entering_user_cannot_approve_their_own_entry(qtbot: QtBot, db: Data
     own = ReviewPage(db.session, actor=lambda: Actor("alice"))
     qtbot.addWidget(own)
     assert own.select_registration(registration_id)
-    assert "本人录入" in cell(own.queue_table, 0, 6)
+    assert "本人录入" in cell(own.queue_table, 0, 7)
     assert not own.approve_selected()
     assert "录入人和初审人不能是同一人" in own.message_label.text()
 

@@ -341,3 +341,27 @@ def test_cancelling_the_confirmation_submits_nothing(
     page.checked_table.clearSelection()
     assert page.submit_selected() == 0 and len(asked) == 1  # nothing selected: said, not asked
     assert "请先在“待上报”中选择" in page.message_label.text()
+
+
+def test_the_bulk_dialog_stays_on_the_screen_with_many_refusals(qtbot: QtBot, db: Database) -> None:
+    """QA at 1366×768: after 登记 the dialog grew to 624 px at y=210 and its 关闭 was below the screen."""
+    with db.session() as session:
+        children = session.scalars(
+            select(Person.id).where(Person.birth_date > date.today() - timedelta(days=15 * 365)).limit(30)
+        ).all()
+    assert len(children) >= 15
+    dialog = BulkRegistrationDialog(db.session, list(children), actor=lambda: ALICE)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    available = dialog.screen().availableGeometry()
+    dialog.move(dialog.x(), available.top() + available.height() // 2)  # low on the screen, as over the list
+    assert dialog.submit()
+    QApplication.processEvents()
+    assert dialog.refusal_list.count() == len(children)
+    frame = dialog.frameGeometry()
+    assert available.top() <= frame.top() and frame.bottom() <= available.bottom(), (frame, available)
+    close = dialog.cancel_button
+    bottom_of_close = close.mapTo(dialog, close.rect().bottomLeft()).y()
+    assert bottom_of_close < dialog.height() and close.isVisible()
+    assert dialog.refusal_list.verticalScrollBar().maximum() > 0  # the rest of the refusals scroll

@@ -53,6 +53,7 @@ from pensiondesk.gui.qt import (
     QWidget,
     Signal,
 )
+from pensiondesk.gui.status_bar import MessageStatusBar
 from pensiondesk.services.roster import count_persons, village_summary
 
 if TYPE_CHECKING:
@@ -623,7 +624,8 @@ class MainWindow(QMainWindow):
         about_action.triggered.connect(self.show_about)
 
     def _build_status_bar(self, place: tuple[str, str] | None) -> None:
-        status = self.statusBar()
+        status = MessageStatusBar(self)  # messages wrap instead of being cut beside the labels on the right
+        self.setStatusBar(status)
         village_text = self.tr("村：未设置") if place is None else self.tr("村：%s（%s）") % place
         self.village_label = QLabel(village_text)
         self.village_label.setObjectName("villageLabel")

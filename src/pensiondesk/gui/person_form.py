@@ -22,12 +22,16 @@ from datetime import date
 from typing import Literal
 
 from pensiondesk.domain.codes import Relation, Sex
-from pensiondesk.gui.errors import show_error, show_store_error
+from pensiondesk.gui.errors import confirm, show_error, show_store_error
 from pensiondesk.gui.person_model import SessionFactory
 from pensiondesk.gui.qt import (
+    QAbstractButton,
     QCheckBox,
+    QCloseEvent,
     QComboBox,
     QDialog,
+    QEvent,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,7 +39,10 @@ from pensiondesk.gui.qt import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QObject,
+    QPalette,
     QPushButton,
+    QScrollArea,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -43,6 +50,7 @@ from pensiondesk.gui.qt import (
     Signal,
 )
 from pensiondesk.gui.roles import entry_tip
+from pensiondesk.gui.screen_fit import grow_to, keep_on_screen
 from pensiondesk.services import people
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
 from pensiondesk.services.person_queries import (
@@ -118,6 +126,105 @@ class ProblemLabel(QLabel):
         self.setVisible(True)
 
 
+def mnemonic_of(text: str) -> str | None:
+    """The Alt letter of a label's or a button's text (``保存(&S)`` → ``s``); ``None`` when it has none."""
+    index = text.find("&")
+    while index != -1 and index + 1 < len(text):
+        if text[index + 1] != "&":
+            return text[index + 1].lower()
+        index = text.find("&", index + 2)
+    return None
+
+
+def show_read_only(edit: QLineEdit) -> None:
+    """A field that cannot be typed into looks it: the window's colour behind the text, not the white of a field."""
+    palette = edit.palette()
+    palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+    edit.setPalette(palette)
+
+
+class AltKeyGuard(QObject):
+    """Alt+letter never types the letter into a field of ``dialog``: the open list closes and the dialog's own
+    Alt+letter (a button's, or a label's that jumps to its field) runs.
+
+    Qt runs a label's or a button's Alt+letter only while the dialog is the active window. When it is not — a list
+    that drops down or a completion has just closed, another window took the focus for a moment — the key reached
+    the focused field as text: 第二村民小组 and Alt+S became "第二村民小组s", a new villager group. ``focused`` is
+    told about every field that gains the focus (to scroll it into view); ``before`` runs before the key's action
+    (to check what was just typed, so that 保存 is enabled when it may be).
+    """
+
+    def __init__(
+        self,
+        dialog: QDialog,
+        focused: Callable[[QWidget], None] | None = None,
+        before: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+        self._focused = focused
+        self._before = before
+
+    def watch(self) -> None:
+        """Watch every field and button of the dialog, and the lists its combo boxes drop down."""
+        for widget in self._dialog.findChildren(QWidget):
+            if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                widget.installEventFilter(self)
+        for combo in self._dialog.findChildren(QComboBox):
+            lists: list[QWidget | None] = [combo.view()]
+            completer = combo.completer()
+            if completer is not None:
+                lists.append(completer.popup())
+            for view in lists:
+                if view is not None:
+                    view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self._is_alt_letter(event):
+            self._close_lists()
+            if self._before is not None:
+                self._before()
+            self.trigger(chr(event.key()).lower())
+            return True
+        if event.type() == QEvent.Type.FocusIn and self._focused is not None and isinstance(watched, QWidget):
+            self._focused(watched)
+        return False
+
+    @staticmethod
+    def _is_alt_letter(event: QKeyEvent) -> bool:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        alt = Qt.KeyboardModifier.AltModifier
+        return modifiers in (alt, alt | Qt.KeyboardModifier.ShiftModifier) and (
+            Qt.Key.Key_0.value <= event.key() <= Qt.Key.Key_9.value
+            or Qt.Key.Key_A.value <= event.key() <= Qt.Key.Key_Z.value
+        )
+
+    def _close_lists(self) -> None:
+        for combo in self._dialog.findChildren(QComboBox):
+            combo.hidePopup()
+            completer = combo.completer()
+            popup = completer.popup() if completer is not None else None
+            if popup is not None and popup.isVisible():
+                popup.hide()
+
+    def trigger(self, letter: str) -> bool:
+        """Do what Alt+``letter`` means in the dialog: press the button or go to the field; False when nothing."""
+        for widget in self._dialog.findChildren(QWidget):
+            if not widget.isVisibleTo(self._dialog) or not widget.isEnabled():
+                continue
+            if isinstance(widget, QAbstractButton) and mnemonic_of(widget.text()) == letter:
+                if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                    widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                widget.click()
+                return True
+            if isinstance(widget, QLabel) and mnemonic_of(widget.text()) == letter:
+                buddy = widget.buddy()
+                if buddy is not None and buddy.isEnabled():
+                    buddy.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                    return True
+        return False
+
+
 class PersonForm(QDialog):
     """新增人员 / 修改人员信息: the registration form, checked as the coordinator types.
 
@@ -146,6 +253,8 @@ class PersonForm(QDialog):
         self._touched: set[str] = set()
         self._problems: list[Problem] = []
         self._duplicate_person_id: str | None = None
+        #: Something was typed or chosen since the form opened (Esc and 取消 then ask before closing).
+        self._edited = False
 
         with session_factory() as session:
             self._village_id = current_village_id(session)
@@ -174,8 +283,15 @@ class PersonForm(QDialog):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(VALIDATE_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.validate_now)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_to_fields)
         self._connect_changes()
         self.validate_now()
+        self.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+        self._alt_guard = AltKeyGuard(self, self._scroll_to, self._check_if_pending)
+        self._alt_guard.watch()
 
     # --- construction ---------------------------------------------------------------------------------------
 
@@ -220,14 +336,15 @@ class PersonForm(QDialog):
         self.head_name_edit = self._line("household_head_name", self.tr("本人是户主时不填"))
         self.head_id_edit = self._line("household_head_id_number", self.tr("同名户主多时填写"))
 
-        self.key_button = QPushButton(self.tr("修改关键信息…"))
+        # Alt letters: the field labels below use N I X B M P K D G R T U, 保存 S; these two take E and V.
+        self.key_button = QPushButton(self.tr("修改关键信息(&E)…"))
         self.key_button.setObjectName("keyFieldButton")
         self.key_button.setToolTip(self.tr("姓名、身份证号、出生日期、性别需填写变更原因和证明材料后才能修改"))
         self.key_button.clicked.connect(self.change_key_field)
         self.key_button.setVisible(self._detail is not None)
         self.key_button.setAutoDefault(False)
 
-        self.view_duplicate_button = QPushButton(self.tr("查看该人员"))
+        self.view_duplicate_button = QPushButton(self.tr("查看该人员(&V)"))
         self.view_duplicate_button.setObjectName("viewDuplicate")
         self.view_duplicate_button.setVisible(False)
         self.view_duplicate_button.setAutoDefault(False)
@@ -316,7 +433,7 @@ class PersonForm(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button = QPushButton(self.tr("取消"))
         self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(lambda _checked=False: self.cancel())
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.key_button)
@@ -333,17 +450,32 @@ class PersonForm(QDialog):
             )
             note.setWordWrap(True)
             note.setStyleSheet("color: #555;")
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid)
+        # The fields scroll, the buttons stay: a problem under a field takes the lines it needs (the window grows
+        # up to the screen's height, then the fields scroll) and never covers the next field.
+        fields_page = QWidget()
+        fields_page.setObjectName("formFields")
+        fields_layout = QVBoxLayout(fields_page)
+        fields_layout.setContentsMargins(0, 0, 0, 0)
+        fields_layout.addLayout(grid)
         if self._detail is not None and not self.read_only_reason:  # a 复核员 changes nothing: no how-to
-            layout.addWidget(note)
-        layout.addWidget(categories)
-        layout.addWidget(flags)
+            fields_layout.addWidget(note)
+        fields_layout.addWidget(categories)
+        fields_layout.addWidget(flags)
+        fields_layout.addStretch(1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("formScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(fields_page)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll_area, 1)
         layout.addLayout(buttons)
 
         self._set_tab_order()
-        self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.resize(1000, 640)
+        keep_on_screen(self)
 
     def _set_tab_order(self) -> None:
         """Tab goes down the left column, then the right one, then the boxes, then the bottom row left to right
@@ -390,6 +522,7 @@ class PersonForm(QDialog):
             box.setChecked(bool(getattr(detail, key)))
         for edit in (self.name_edit, self.id_edit, self.birth_edit, self.head_name_edit, self.head_id_edit):
             edit.setReadOnly(True)
+            show_read_only(edit)
         for widget in (self.sex_combo, self.group_combo, self.relation_combo, *self.category_boxes.values()):
             widget.setEnabled(False)
         for edit in (self.name_edit, self.id_edit, self.birth_edit):
@@ -410,6 +543,7 @@ class PersonForm(QDialog):
             self.head_id_edit,
         ):
             edit.setReadOnly(True)
+            show_read_only(edit)
         for widget in (
             self.sex_combo,
             self.group_combo,
@@ -424,6 +558,36 @@ class PersonForm(QDialog):
         self.key_button.setToolTip(self.read_only_reason)
         self.cancel_button.setText(self.tr("关闭"))
         self.cancel_button.setDefault(True)
+
+    def first_field(self) -> QWidget:
+        """Where the focus starts: the first field that can be typed into (民族 when editing; 关闭 for a 复核员)."""
+        for key in self.field_widgets:
+            widget = self.field_widgets[key]
+            if widget.isEnabled() and not (isinstance(widget, QLineEdit) and widget.isReadOnly()):
+                return widget
+        return self.cancel_button
+
+    def _check_if_pending(self) -> None:
+        """Check now what was typed in the last moment (the check otherwise waits for a pause)."""
+        if self._debounce.isActive():
+            self.validate_now()
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        """Keep the field that has the focus in view (Tab does this by itself; Alt+letter does not)."""
+        page = self.scroll_area.widget()
+        if page is not None and page.isAncestorOf(widget):
+            self.scroll_area.ensureWidgetVisible(widget, 0, 8)
+
+    def _fit_to_fields(self) -> None:
+        """Grow the window until every field and every problem under one shows, never beyond the screen."""
+        page = self.scroll_area.widget()
+        if page is None or not self.isVisible():
+            return
+        viewport = self.scroll_area.viewport()
+        needed = page.heightForWidth(viewport.width()) if page.hasHeightForWidth() else page.sizeHint().height()
+        missing = needed - viewport.height()
+        if missing > 0:
+            grow_to(self, self.height() + missing)
 
     def _connect_changes(self) -> None:
         edits = {
@@ -450,6 +614,7 @@ class PersonForm(QDialog):
 
     def _changed(self, key: str) -> None:
         self._touched.add(key)
+        self._edited = True
         self._debounce.start()
 
     def _fill_from_id(self, text: str) -> None:
@@ -551,6 +716,7 @@ class PersonForm(QDialog):
             with self._session_factory() as session:
                 self._duplicate_person_id = person_id_by_id_number(session, self.id_edit.text())
         self.view_duplicate_button.setVisible(self._duplicate_person_id is not None)
+        self._fit_timer.start()  # once the problems' new lines are laid out
 
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if self.read_only_reason:
@@ -585,7 +751,12 @@ class PersonForm(QDialog):
     # --- actions --------------------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter saves (after checking what was just typed); Esc closes without saving."""
+        """Enter saves (after checking what was just typed); Esc closes without saving, asking first when
+        something was typed (an open list catches its own Esc and only closes)."""
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            event.accept()
+            self.cancel()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(self.focusWidget(), QPushButton):
             event.accept()
             if self.read_only_reason:
@@ -594,6 +765,42 @@ class PersonForm(QDialog):
                 self.save()
             return
         super().keyPressEvent(event)
+
+    @property
+    def has_unsaved_input(self) -> bool:
+        """True when something was typed or chosen that is not saved."""
+        return self._edited and self.saved_person_id is None and not self.read_only_reason
+
+    def cancel(self) -> bool:
+        """取消 / Esc: close without saving; when something was typed, ask first (继续填写 is the default).
+        True when the form closed."""
+        if self.has_unsaved_input and not self._discard_confirmed():
+            return False
+        self.reject()
+        return True
+
+    def _discard_confirmed(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("放弃填写的内容？"),
+            self.tr("放弃填写的内容？\n\n刚才填写的内容还没有保存，放弃后不能找回。"),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("discardQuestion")
+        discard = box.addButton(self.tr("放弃(&D)"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("继续填写(&C)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The window's close button asks like 取消 (a close by the program itself does not)."""
+        if event.spontaneous() and self.isVisible() and self.has_unsaved_input and not self._discard_confirmed():
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def show_duplicate(self) -> None:
         """查看该人员: close the form and ask the list to select the person already registered."""
@@ -623,6 +830,9 @@ class PersonForm(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
+        if not self.editing and any(p.code == "new_group" for p in problems) and not self._new_group_confirmed():
+            self.group_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
         inp = self.person_input()
         try:
             with self._session_factory() as session:
@@ -660,6 +870,17 @@ class PersonForm(QDialog):
         self.accept()
         return True
 
+    def _new_group_confirmed(self) -> bool:
+        """A group name the village does not have yet is often a typo: say that saving creates it, and ask
+        (取消 is the default)."""
+        name = self.group_combo.currentText().strip()
+        return confirm(
+            self,
+            self.tr("新建村民小组"),
+            self.tr("一个新的村民小组“%s”将被创建，确定吗？\n\n如果是笔误，请选“取消”，改成已有的小组名称。") % name,
+            yes=self.tr("新建并保存(&Y)"),
+        )
+
     def change_key_field(self) -> None:
         """修改关键信息…: the reason-and-evidence dialog; on success the form shows the new values."""
         if self._detail is None:
@@ -669,8 +890,10 @@ class PersonForm(QDialog):
             with self._session_factory() as session:
                 detail = person_detail(session, self._detail.id)
             if detail is not None:
+                edited = self._edited  # the change is recorded already: showing it is not typing
                 self._detail = detail
                 self._load(detail)
+                self._edited = edited
                 self.saved_person_id = detail.id
                 self.setWindowTitle(self.tr("修改人员信息 — %s") % detail.name)
                 self.validate_now()
@@ -778,6 +1001,18 @@ class KeyFieldDialog(QDialog):
         self.field_combo.currentIndexChanged.connect(self._field_chosen)
         self._field_chosen()
         self.resize(620, 0)
+        AltKeyGuard(self).watch()
+
+    def _fit(self) -> None:
+        """Grow until every problem shown under a field has the lines it needs (within the screen)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        )
+        grow_to(self, needed)
 
     @property
     def field(self) -> KeyField:
@@ -838,6 +1073,7 @@ class KeyFieldDialog(QDialog):
                 grouped[key].append(problem)
             for key, label in self.problem_labels.items():
                 label.show_problems(grouped[key])
+            self._fit()
             return False
         except StoreError as error:
             show_store_error(self, error)

@@ -12,6 +12,7 @@ list after each change — and 疑似重复 (Ctrl+D), the village-wide check for
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,8 @@ __all__ = ["REACHING_60_MONTHS", "FilterBar", "PersonActions", "PersonListPage"]
 
 #: 即将到龄: persons who turn 60 within this many months.
 REACHING_60_MONTHS = 3
+#: The longest usual villager group name: the 村民小组 filter shows at least this much of a name.
+GROUP_NAME_SAMPLE = "第十二村民小组"
 
 
 class PersonListPage(Protocol):
@@ -120,7 +123,8 @@ class FilterBar(QWidget):
             # Narrow enough to shrink with the window (larger text on a 1366-pixel screen); the list that drops
             # down still shows every choice whole.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
+            if combo is not self.group_combo:  # the group list fits its names (reload_choices)
+                combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self._changed)
         for box in (self.reaching_box, self.documents_box):
             box.toggled.connect(self._changed)
@@ -146,6 +150,18 @@ class FilterBar(QWidget):
         self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(category)) if category else 0)
         for combo in (self.group_combo, self.category_combo):
             combo.blockSignals(False)
+        self._fit_group_names()
+
+    def _fit_group_names(self) -> None:
+        """Make the 村民小组 list wide enough for its names (第十二村民小组 at least; "第七村民小" was cut)."""
+        metrics = self.group_combo.fontMetrics()
+        names = [self.group_combo.itemText(i) for i in range(self.group_combo.count())]
+        widest = max(
+            [metrics.horizontalAdvance(GROUP_NAME_SAMPLE)]
+            + [metrics.horizontalAdvance(name) for name in names if len(name) <= len(GROUP_NAME_SAMPLE) + 2]
+        )
+        # The length counts widths of "X"; the bigger text sizes scale both alike.
+        self.group_combo.setMinimumContentsLength(math.ceil(widest / max(1, metrics.horizontalAdvance("X"))))
 
     def person_filter(self, text: str = "") -> PersonFilter:
         """The list filter for these choices and the search ``text``."""

@@ -52,6 +52,7 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPainter,
+    QPalette,
     QPen,
     QPixmap,
     QResizeEvent,
@@ -65,6 +66,7 @@ from PySide6.QtGui import (
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QButtonGroup,
@@ -99,8 +101,10 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QStatusBar,
     QStyle,
     QStyleOption,
+    QStyleOptionComboBox,
     QStyleOptionMenuItem,
     QTableView,
     QTableWidget,
@@ -131,6 +135,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name pyside6-lupda
 
 __all__ = [
     "QT_TRANSLATE_NOOP",
+    "QAbstractButton",
     "QAbstractItemView",
     "QAbstractTableModel",
     "QAction",
@@ -186,6 +191,7 @@ __all__ = [
     "QPageLayout",
     "QPageSize",
     "QPainter",
+    "QPalette",
     "QPdfDocument",
     "QPdfView",
     "QPen",
@@ -211,8 +217,10 @@ __all__ = [
     "QSpinBox",
     "QSplitter",
     "QStackedWidget",
+    "QStatusBar",
     "QStyle",
     "QStyleOption",
+    "QStyleOptionComboBox",
     "QStyleOptionMenuItem",
     "QTabWidget",
     "QTableView",

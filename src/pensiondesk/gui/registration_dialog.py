@@ -40,6 +40,7 @@ from pensiondesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from pensiondesk.gui.screen_fit import keep_on_screen, usable_height
 from pensiondesk.services import registration
 from pensiondesk.services.contributions import tier_text
 from pensiondesk.services.people_types import Problem, ServiceError
@@ -489,13 +490,26 @@ class BulkRegistrationDialog(_DateAndTier, QDialog):
         self._grow()
 
     def _grow(self) -> None:
-        """Make room for what has just appeared (progress, summary, the refusals) instead of squeezing the fields."""
+        """Make room for what has just appeared (progress, summary, the refusals) instead of squeezing the fields
+        — but never past the bottom of the screen: the refusal list is then shorter and scrolls."""
+        line = self.refusal_list.fontMetrics().height()
+        fewest = int(line * 1.6 * 3) + 8  # three refusals, each of which may wrap to two lines
         if self.refusal_list.isVisible():
             lines = min(max(self.refusal_list.count(), 3), 10)
-            line = self.refusal_list.fontMetrics().height()
-            self.refusal_list.setMinimumHeight(int(line * 1.6 * lines) + 8)  # an entry may wrap to two lines
+            self.refusal_list.setMinimumHeight(int(line * 1.6 * lines) + 8)
         layout = self.layout()
         if layout is not None:
             layout.activate()
         hint = self.sizeHint()
-        self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
+        limit = usable_height(self)
+        if limit is not None and hint.height() > limit and self.refusal_list.isVisible():
+            shorter = max(fewest, self.refusal_list.minimumHeight() - (hint.height() - limit))
+            self.refusal_list.setMinimumHeight(shorter)
+            if layout is not None:
+                layout.activate()
+            hint = self.sizeHint()
+        height = max(self.height(), hint.height())
+        if limit is not None:
+            height = min(height, max(limit, self.minimumHeight()))
+        self.resize(max(self.width(), hint.width()), height)
+        keep_on_screen(self)

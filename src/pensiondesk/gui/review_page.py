@@ -7,13 +7,19 @@ approves (初审通过) or returns with a reason (退回…); a reviewer never e
 registrations that passed 村级初审 and are not yet sent up; 上报 asks first (naming how many and who; 取消 is the
 default) and then calls :func:`pensiondesk.services.registration.submit`. Submitting is not a review, so like entry
 it is open to every operator (the service has no role rule for it). The third tab lists registrations returned by
-the village review or by the county, with their reasons, for the coordinator to act on.
+the village review or by the county, with their reasons (wrapped, never cut), for the coordinator to act on.
+
+People are named as they are known (the user's 显示名, e.g. 演示复核员, not the login ``reviewer``), and the queue
+shows each person's 年龄 on the registration date — 60 or more in amber: such a person is usually registered for
+the pension, not as a contributor, and a reviewer should notice an 86-year-old before approving.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
+from pensiondesk.domain.pension import age_on
 from pensiondesk.gui.errors import confirm, show_store_error
 from pensiondesk.gui.person_form import current_actor
 from pensiondesk.gui.person_model import SessionFactory
@@ -38,8 +44,9 @@ from pensiondesk.gui.qt import (
 )
 from pensiondesk.gui.roles import may_review, review_refusal
 from pensiondesk.services import registration
+from pensiondesk.services.accounts import display_names
 from pensiondesk.services.people_types import ServiceError
-from pensiondesk.services.person_queries import current_village_id, own_entered_registrations
+from pensiondesk.services.person_queries import birth_dates, current_village_id, own_entered_registrations
 from pensiondesk.services.recording import Actor
 from pensiondesk.services.registration import RegistrationItem
 from pensiondesk.store.errors import StoreError
@@ -47,6 +54,12 @@ from pensiondesk.store.errors import StoreError
 __all__ = ["ReturnReasonDialog", "ReviewDialog", "ReviewPage"]
 
 _OWN_COLOUR = QColor(128, 128, 128)
+_OLD_COLOUR = QColor("#9a6700")  # the warning amber of the forms
+#: Columns of the queue (年龄) and of the returned list (退回原因).
+AGE_COLUMN = 2
+RETURN_REASON_COLUMN = 5
+#: 年满60周岁: someone this old on the registration date registers for the pension, not as a contributor.
+PENSION_AGE = 60
 #: Names a 上报 confirmation spells out before "等" (the count is always given in full).
 SUBMIT_NAMES_SHOWN = 10
 
@@ -92,6 +105,8 @@ class ReviewPage(QWidget):
         self.queue: list[RegistrationItem] = []
         self.returned: list[RegistrationItem] = []
         self.checked: list[RegistrationItem] = []
+        self._names: dict[str, str] = {}
+        self._births: dict[str, date] = {}
 
         self.operator_label = QLabel()
         self.operator_label.setObjectName("operatorLabel")
@@ -103,6 +118,7 @@ class ReviewPage(QWidget):
             [
                 self.tr("姓名"),
                 self.tr("公民身份号码"),
+                self.tr("年龄"),
                 self.tr("村民小组"),
                 self.tr("登记日期"),
                 self.tr("参保身份"),
@@ -180,6 +196,12 @@ class ReviewPage(QWidget):
             ],
             "returnedList",
         )
+        # The reason is what the coordinator acts on: its column takes the room left and wraps, never "…".
+        self.returned_table.setWordWrap(True)
+        self.returned_table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        returned_header = self.returned_table.horizontalHeader()
+        returned_header.setSectionResizeMode(RETURN_REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.returned_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         returned_page = QWidget()
         returned_layout = QVBoxLayout(returned_page)
         returned_note = QLabel(self.tr("退回的登记不能直接修改：请在人员信息中更正后，重新办理参保登记。"))
@@ -215,6 +237,8 @@ class ReviewPage(QWidget):
                 own = own_entered_registrations(session, actor.username, village_id=village_id)
                 self.returned = registration.returned_registrations(session, village_id=village_id)
                 self.checked = registration.checked_registrations(session, village_id=village_id)
+                self._names = display_names(session)
+                self._births = birth_dates(session, [item.person_id for item in others + own])
         except StoreError as error:
             show_store_error(self, error)
             return
@@ -226,15 +250,30 @@ class ReviewPage(QWidget):
         self.tabs.setTabText(1, self.tr("待上报（%d）") % len(self.checked))
         self.tabs.setTabText(2, self.tr("退回的登记（%d）") % len(self.returned))
 
+    def _person_name(self, username: str | None) -> str:
+        """A user as people know them (演示复核员, not ``reviewer``); a name not of this database as recorded."""
+        if not username:
+            return ""
+        return self._names.get(username, username)
+
+    def _age(self, item: RegistrationItem) -> int | None:
+        """周岁 on the registration date."""
+        birth = self._births.get(item.person_id)
+        if birth is None or item.registered_on < birth:
+            return None
+        return age_on(birth, item.registered_on)
+
     def _fill_queue(self, others: int) -> None:
         table = self.queue_table
         table.setRowCount(len(self.queue))
         for row, item in enumerate(self.queue):
             own = row >= others
-            entered = item.entered_by or self.tr("（未记录）")
+            entered = self._person_name(item.entered_by) or self.tr("（未记录）")
+            age = self._age(item)
             cells = [
                 item.name,
                 item.id_number,
+                "" if age is None else str(age),
                 item.group_name or "",
                 item.registered_on.isoformat(),
                 item.category_code or self.tr("普通"),
@@ -247,6 +286,14 @@ class ReviewPage(QWidget):
                 if own:
                     cell.setForeground(_OWN_COLOUR)
                     cell.setToolTip(self.tr("这是您本人录入的登记，需由其他工作人员初审"))
+                if column == AGE_COLUMN:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    if age is not None and age >= PENSION_AGE:  # a contributor's registration at 60+: look twice
+                        cell.setForeground(_OLD_COLOUR)
+                        font = cell.font()
+                        font.setBold(True)
+                        cell.setFont(font)
+                        cell.setToolTip(self.tr("登记日已满%d周岁，请核对是否应办理待遇领取") % PENSION_AGE)
                 table.setItem(row, column, cell)
         if self.queue:
             table.selectRow(0)
@@ -263,7 +310,7 @@ class ReviewPage(QWidget):
                 item.registered_on.isoformat(),
                 item.category_code or self.tr("普通"),
                 _tier_text(item.tier_fen),
-                item.checked_by or "",
+                self._person_name(item.checked_by),
             ]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -281,11 +328,16 @@ class ReviewPage(QWidget):
                 item.id_number,
                 item.group_name or "",
                 item.registered_on.isoformat(),
-                self.tr("县社保局") if item.returned_by_county else self.tr("村级初审（%s）") % (item.checked_by or ""),
+                self.tr("县社保局")
+                if item.returned_by_county
+                else self.tr("村级初审（%s）") % self._person_name(item.checked_by),
                 item.return_reason or "",
             ]
             for column, text in enumerate(cells):
-                table.setItem(row, column, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                if column == RETURN_REASON_COLUMN:
+                    cell.setToolTip(text)
+                table.setItem(row, column, cell)
 
     def selected(self) -> RegistrationItem | None:
         """The registration selected in the queue."""

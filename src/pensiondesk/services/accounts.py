@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from pensiondesk.domain.codes import UserRole
 from pensiondesk.paths import data_dir
@@ -484,6 +485,18 @@ def list_users(db: Database) -> list[UserInfo]:
     return sorted(users, key=lambda u: (order.get(u.role, 9), u.username))
 
 
+def display_names(session: Session) -> dict[str, str]:
+    """Each user's name as people know it (显示名), by user name: the lists show 演示复核员, not ``reviewer``.
+
+    A name recorded by someone who is not (or no longer) a user of this database is not in the map; show it as
+    it was recorded.
+    """
+    return {
+        username: display_name or username
+        for username, display_name in session.execute(select(User.username, User.display_name))
+    }
+
+
 def _require_admin(db: Database, actor: Actor) -> None:
     """Only an active administrator of this database manages users (the row is checked, not just the claim)."""
     if actor.role is not UserRole.ADMIN:
@@ -684,6 +697,7 @@ __all__ = [
     "add_user",
     "change_password",
     "current_actor",
+    "display_names",
     "is_encrypted",
     "is_logged_in",
     "last_username",
