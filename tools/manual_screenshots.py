@@ -255,12 +255,12 @@ def run(out: Path) -> int:
             from pensiondesk.gui.person_form import PersonForm
 
             form = PersonForm(database.session, _person_id(database, first.id_number), window)
-            form.resize(760, 640)
+            form.resize(1000, 640)  # as the program opens it at 1366×768
             form.show()
             shots.save(form, "03-person-form")
             form.reject()
             new_form = PersonForm(database.session, None, window)
-            new_form.resize(760, 640)
+            new_form.resize(1000, 640)
             new_form.show()
             new_form.name_edit.setText("马德福")
             new_form.id_edit.setText(new_id_number("19700312", 511, taken))  # sex and birth date fill themselves
