@@ -144,3 +144,36 @@ def test_no_register_enters_none(village: tuple[Path, Path], tmp_path: Path) -> 
     assert "新增 3 人，未变 1 人，拒绝 0 行" in result.stdout
     assert "未录入参保登记（--no-register）" in result.stdout
     assert counts(path) == (persons + 3, registrations)
+
+
+def test_a_reviewer_is_refused_with_exit_1_and_nothing_written(
+    village: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused as a whole (a 复核员 never enters data, domain.md §14): exit 1, the reason, nothing written."""
+    from pensiondesk.cli import run
+    from pensiondesk.domain.codes import UserRole
+    from pensiondesk.services import accounts
+    from pensiondesk.services.recording import Actor
+
+    path, roster = village
+    before = counts(path)
+    accounts.set_current_actor(Actor("li", UserRole.REVIEWER, "李复核"))
+    try:
+        code = run(["--db", str(path), "import", "roster", str(roster)])
+    finally:
+        accounts.set_current_actor(None)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "李复核是复核员：复核员只审核（通过或退回），不能" in err and "没有导入任何人" in err
+    assert counts(path) == before
+
+
+def test_a_dry_run_report_says_could_be_added(village: tuple[Path, Path], tmp_path: Path) -> None:
+    path, roster = village
+    report = tmp_path / "检查报告.xlsx"
+    done = run_cli("--db", str(path), "import", "roster", str(roster), "--dry-run", "--report", str(report),
+                   home=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_index(0).to_python()
+    results = [row[rows[0].index("结果")] for row in rows[1:]]
+    assert "可新增" in results and "新增" not in results  # nothing was written

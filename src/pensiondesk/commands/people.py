@@ -101,6 +101,7 @@ def _print_plan(plan: ImportPlan) -> None:
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
     """Import a roster file: check every row, add the good ones, report the rest."""
+    from pensiondesk.services.people_types import ServiceError
     from pensiondesk.services.roster_import import RowStatus, execute_import, plan_import, write_report
 
     source = Path(args.file).expanduser()
@@ -120,9 +121,12 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
                     session, source, village_id=village_id, sheet=args.sheet, progress=_progress("正在检查")
                 )
                 if plan.to_add or (registering and plan.to_register):
-                    execute_import(
-                        session, _actor(), plan, enter_registrations=registering, progress=_progress("正在写入")
-                    )
+                    try:
+                        execute_import(
+                            session, _actor(), plan, enter_registrations=registering, progress=_progress("正在写入")
+                        )
+                    except ServiceError as error:  # refused as a whole (e.g. a 复核员): rolled back, nothing written
+                        raise CliError(f"{error.user_message}。没有导入任何人。", EXIT_INVALID) from error
     finally:
         db.close()
 
@@ -133,7 +137,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
         report = _default_report_path(source)
     if report is not None:
         try:
-            write_report(plan, report)
+            write_report(plan, report, planned=args.dry_run)
         except OSError as exc:
             raise CliError(f"无法写入报告文件 {report}：{exc.strerror or exc}。请用 --report 指定其他位置。") from exc
 

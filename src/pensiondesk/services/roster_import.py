@@ -1077,8 +1077,10 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def write_report(plan: ImportPlan, out_path: Path | str) -> Path:
+def write_report(plan: ImportPlan, out_path: Path | str, *, planned: bool = False) -> Path:
     """Write the import report (导入结果报告) as .xlsx and return its path.
+
+    ``planned``: nothing was written (a dry run), so a row to add reads 可新增, not 新增.
 
     The original columns, then 行号 (the row in the original file), 结果 and 问题说明 (errors, then warnings
     marked 提示); rejected rows on red; ID numbers and phones as text; header frozen; widths set. The report's header
@@ -1143,7 +1145,8 @@ def write_report(plan: ImportPlan, out_path: Path | str) -> Path:
                 # Unstyled cells go in as plain values: openpyxl writes those much faster than cell objects.
                 out.append(cell(value, plain) if rejected else value)
         out.append(cell(row.row_number, plain) if rejected else row.row_number)
-        out.append(cell(row.status.label, plain) if rejected else row.status.label)
+        result = "可新增" if planned and row.status is RowStatus.ADD else row.status.label
+        out.append(cell(result, plain) if rejected else result)
         out.append(cell(row.describe(), look["note"]))
         ws.append(out)
 
