@@ -122,6 +122,39 @@ def test_registering_through_the_dialog_enters_the_form(qtbot: QtBot, db: Databa
         assert again is not None and again.status is PersonStatus.NOT_ENROLLED  # until the county approves
 
 
+def test_someone_past_pension_age_is_told_what_registering_means(qtbot: QtBot, db: Database) -> None:
+    """QA: an 86-year-old was registered at 300 元 without a word. The dialog says what follows (到龄办理)."""
+    from pensiondesk.domain.codes import Relation
+    from pensiondesk.domain.idnumber import check_character
+    from pensiondesk.services import people
+    from pensiondesk.services.people_types import PersonInput
+    from pensiondesk.services.person_queries import current_village_id
+
+    born = date(1940, 3, 8)
+    first17 = f"411099{born:%Y%m%d}531"
+    with db.session() as session:
+        village_id = current_village_id(session)
+        assert village_id is not None
+        old = people.add_person(
+            session,
+            ALICE,
+            PersonInput(
+                name="韩老汉",
+                id_number=first17 + check_character(first17),
+                group_name="第一村民小组",
+                relation=Relation.HEAD,
+            ),
+            village_id=village_id,
+        ).id
+    dialog = dialog_for(qtbot, db, old)
+    age = age_on(born, date.today())
+    assert dialog.age_note.isVisible()
+    assert dialog.age_note.text().startswith(f"已满60周岁（{age} 岁）：登记后不按参保缴费人员每年缴费")
+    assert "待遇/认证 → 到龄" in dialog.age_note.text()
+    (young,) = may_enrol(db)
+    assert not dialog_for(qtbot, db, young.id).age_note.isVisible()
+
+
 def test_a_refusal_is_shown_in_the_dialog_and_writes_nothing(qtbot: QtBot, db: Database) -> None:
     with db.session() as session:
         enrolled = session.scalars(

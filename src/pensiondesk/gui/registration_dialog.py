@@ -136,6 +136,11 @@ class RegistrationDialog(_DateAndTier, QDialog):
         self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.age_label = QLabel()
         self.age_label.setObjectName("registrationAge")
+        #: At or past the pension age: what to know before choosing a tier (amber, wraps; hidden otherwise).
+        self.age_note = QLabel()
+        self.age_note.setObjectName("registrationAgeNote")
+        self.age_note.setWordWrap(True)
+        self.age_note.setStyleSheet("color: #9a6700;")
 
         self.date_edit = _date_edit(self._today)
         self.category_combo = QComboBox()
@@ -149,6 +154,7 @@ class RegistrationDialog(_DateAndTier, QDialog):
         form.addRow(self.tr("姓名："), self.name_label)
         form.addRow(self.tr("公民身份号码："), self.id_label)
         form.addRow(self.tr("年龄："), self.age_label)
+        form.addRow("", self.age_note)
         for title, widget in (
             (self.tr("登记日期(&D)："), self.date_edit),
             (self.tr("参保身份(&C)："), self.category_combo),
@@ -208,6 +214,8 @@ class RegistrationDialog(_DateAndTier, QDialog):
         self.name_label.setText(options.name)
         self.id_label.setText(options.id_number)
         self.age_label.setText(self.tr("%d 周岁（%s 出生）") % (options.age, options.birth_date.isoformat()))
+        self.age_note.setText(options.pension_age_note or "")
+        self.age_note.setVisible(options.pension_age_note is not None)
         chosen = self.category_combo.currentData() if self.category_combo.count() else None
         names = {c.code: c.name for c in options.categories}
         default_name = names.get(options.default_category or "", self.tr("普通"))

@@ -224,6 +224,9 @@ class RegistrationOptions:
     categories: tuple[CategoryOption, ...]
     default_category: str | None
     tiers: dict[str | None, tuple[int, ...]]
+    #: Set when the person is at or past the pack's pension age on the registration date: what the coordinator
+    #: should know before entering a contribution tier (the case goes on as 到龄办理, domain.md §7–8).
+    pension_age_note: str | None = None
 
 
 def registration_options(session: Session, person_id: str, *, registered_on: date) -> RegistrationOptions:
@@ -239,16 +242,24 @@ def registration_options(session: Session, person_id: str, *, registered_on: dat
     tiers: dict[str | None, tuple[int, ...]] = {None: _allowed_tiers(pack, held, default)}
     for category in categories:
         tiers[category.code] = _allowed_tiers(pack, held, category.code)
+    age = age_on(person.birth_date, registered_on) if registered_on >= person.birth_date else 0
+    note = None
+    if age >= pack.pension_age:
+        note = (
+            f"已满{pack.pension_age}周岁（{age} 岁）：登记后不按参保缴费人员每年缴费，而是办理待遇领取资格确认"
+            "（待遇/认证 → 到龄）；缴费档次只用于补缴，请与本人和县里核实后再选"
+        )
     return RegistrationOptions(
         person_id=person.id,
         name=person.name,
         id_number=person.id_number,
         birth_date=person.birth_date,
-        age=age_on(person.birth_date, registered_on) if registered_on >= person.birth_date else 0,
+        age=age,
         status=person.status,
         categories=categories,
         default_category=default,
         tiers=tiers,
+        pension_age_note=note,
     )
 
 
