@@ -136,7 +136,7 @@ class RegistrationDialog(_DateAndTier, QDialog):
         self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.age_label = QLabel()
         self.age_label.setObjectName("registrationAge")
-        #: At or past the pension age: what to know before choosing a tier (amber, wraps; hidden otherwise).
+        # At or past the pension age: what to know before choosing a tier (amber, wraps; hidden otherwise).
         self.age_note = QLabel()
         self.age_note.setObjectName("registrationAgeNote")
         self.age_note.setWordWrap(True)
