@@ -144,8 +144,6 @@ def _empty_village_copy(source: Path, target: Path) -> None:
         dst.close()
 
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _FLOOR_FIELDS = ("id", "village_id", "name", "id_number", "id_number_rev", "sex", "birth_date", "ethnicity",
                  "hukou_address", "residence_address", "phone")  # fmt: skip
 
@@ -166,6 +164,8 @@ def raw_import_floor(roster: Path, database: Path, village_id: str, *, records: 
 
     from python_calamine import CalamineWorkbook
 
+    from pensiondesk.domain.idnumber import check_character
+
     cells = CalamineWorkbook.from_path(str(roster)).get_sheet_by_index(0).to_python()
     header = next(i for i, row in enumerate(cells) if "公民身份号码" in row)
     col = {str(title): i for i, title in enumerate(cells[header])}
@@ -182,7 +182,7 @@ def raw_import_floor(roster: Path, database: Path, village_id: str, *, records: 
         number = str(row[c_id]).strip().upper()
         if len(number) != 18 or number in seen or not number[:17].isdigit():
             continue
-        if _ID_CHECK[sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True)) % 11] != number[17]:
+        if check_character(number[:17]) != number[17]:
             continue
         seen.add(number)
         pid = str(uuid.uuid4())

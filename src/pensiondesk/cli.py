@@ -94,6 +94,20 @@ def open_village_database(args: argparse.Namespace) -> Database:
     return open_for_work(path)
 
 
+def village_id_of(db: Database) -> str:
+    """The village the database is set up for (本村); a :class:`CliError` saying what to do when it is not set."""
+    from pensiondesk.store.models import Setting, Village
+
+    with db.session() as session:
+        setting = session.get(Setting, "village_id")
+        village_id = setting.value if setting is not None else None
+        if not isinstance(village_id, str) or session.get(Village, village_id) is None:
+            raise CliError(
+                "数据库中还没有设置本村信息（行政村）。请先在程序中设置本村，或同步县里下发的村信息后再导入或导出。"
+            )
+        return village_id
+
+
 def date_argument(text: str) -> date:
     """An argparse ``type`` for dates: 2026-07-10 (or 2026/07/10)."""
     try:

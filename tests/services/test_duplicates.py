@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,8 +14,8 @@ from pensiondesk.services.duplicates import dismiss, likely_duplicates, undo_dis
 from pensiondesk.services.people import DuplicateKind
 from pensiondesk.services.people_types import PersonInput, ServiceError
 from pensiondesk.services.recording import Actor, verify_audit_chain
-from pensiondesk.store.db import Database, open_database
-from pensiondesk.store.models import AuditEntry, County, DuplicateDismissal, OutboxEntry, Township, Village
+from pensiondesk.store.db import Database
+from pensiondesk.store.models import AuditEntry, DuplicateDismissal, OutboxEntry
 
 WANG = Actor("wang", UserRole.COORDINATOR, "王协办")
 LI = Actor("li", UserRole.REVIEWER, "李复核")
@@ -26,28 +24,6 @@ LI = Actor("li", UserRole.REVIEWER, "李复核")
 def make_id(birth: date, seq: int, area: str = "411099") -> str:
     first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
     return first17 + check_character(first17)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "v.sqlite")
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def village_id(db: Database) -> str:
-    with db.session() as s:
-        county = County(code="411099", name="安和县")
-        s.add(county)
-        s.flush()
-        township = Township(county_id=county.id, code="411099101", name="青山镇")
-        s.add(township)
-        s.flush()
-        village = Village(township_id=township.id, code="411099101201", name="红旗村")
-        s.add(village)
-        s.flush()
-        return village.id
 
 
 def add(db: Database, village_id: str, name: str, number: str) -> str:

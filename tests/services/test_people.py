@@ -8,10 +8,8 @@ outbox row in the same commit, with the audit chain intact.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -48,18 +46,16 @@ from pensiondesk.services.people import (
 )
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
 from pensiondesk.services.recording import Actor, UuidSource, snapshot, verify_audit_chain
-from pensiondesk.store.db import Database, open_database
+from pensiondesk.store.db import Database
 from pensiondesk.store.models import (
     AuditEntry,
     Base,
-    County,
     Household,
     KeyFieldChange,
     MigrantDocument,
     OutboxEntry,
     Person,
     PersonCategory,
-    Township,
     Village,
     VillagerGroup,
 )
@@ -97,28 +93,6 @@ def codes(problems: list[Problem]) -> list[str]:
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity is Severity.ERROR]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "v.sqlite")
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def village_id(db: Database) -> str:
-    with db.session() as s:
-        county = County(code="411099", name="安和县")
-        s.add(county)
-        s.flush()
-        township = Township(county_id=county.id, code="411099101", name="青山镇")
-        s.add(township)
-        s.flush()
-        village = Village(township_id=township.id, code="411099101201", name="红旗村")
-        s.add(village)
-        s.flush()
-        return village.id
 
 
 def head(name: str, id_number: str, group: str = "第一村民小组", **kw: object) -> PersonInput:

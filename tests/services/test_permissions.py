@@ -6,7 +6,7 @@ On a real SQLite file: each refusal says why in plain Chinese and leaves every t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -22,18 +22,15 @@ from pensiondesk.services import roster_import as ri
 from pensiondesk.services.people_types import PersonInput, ServiceError
 from pensiondesk.services.permissions import entry_refusal, may_enter
 from pensiondesk.services.recording import SYSTEM, Actor, verify_audit_chain
-from pensiondesk.store.db import Database, open_database
+from pensiondesk.store.db import Database
 from pensiondesk.store.models import (
     AuditEntry,
-    County,
     Household,
     MigrantDocument,
     OutboxEntry,
     Person,
     PersonCategory,
     Registration,
-    Township,
-    Village,
     VillagerGroup,
 )
 
@@ -54,28 +51,6 @@ def make_id(birth: date, seq: int) -> str:
 def counts(db: Database) -> tuple[int, ...]:
     with db.session() as s:
         return tuple(s.scalar(select(func.count()).select_from(model)) or 0 for model in TABLES)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "v.sqlite")
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def village_id(db: Database) -> str:
-    with db.session() as s:
-        county = County(code="411099", name="安和县")
-        s.add(county)
-        s.flush()
-        township = Township(county_id=county.id, code="411099101", name="青山镇")
-        s.add(township)
-        s.flush()
-        village = Village(township_id=township.id, code="411099101201", name="红旗村")
-        s.add(village)
-        s.flush()
-        return village.id
 
 
 def head(name: str, number: str) -> PersonInput:

@@ -6,9 +6,7 @@ row in the same commit; the county's answer is audited but not queued for upload
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -33,8 +31,8 @@ from pensiondesk.services.registration import (
     village_check,
     village_return,
 )
-from pensiondesk.store.db import Database, open_database
-from pensiondesk.store.models import AuditEntry, County, OutboxEntry, Person, Registration, Township, Village
+from pensiondesk.store.db import Database
+from pensiondesk.store.models import AuditEntry, OutboxEntry, Person, Registration
 
 TODAY = date(2026, 11, 22)
 WANG = Actor("wang", UserRole.COORDINATOR, "王协办")  # enters
@@ -55,28 +53,6 @@ def counts(db: Database) -> tuple[int, int, int, int]:
             s.scalar(select(func.count()).select_from(AuditEntry)) or 0,
             s.scalar(select(func.count()).select_from(OutboxEntry)) or 0,
         )
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "v.sqlite")
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def village_id(db: Database) -> str:
-    with db.session() as s:
-        county = County(code="411099", name="安和县")
-        s.add(county)
-        s.flush()
-        township = Township(county_id=county.id, code="411099101", name="青山镇")
-        s.add(township)
-        s.flush()
-        village = Village(township_id=township.id, code="411099101201", name="红旗村")
-        s.add(village)
-        s.flush()
-        return village.id
 
 
 def person(db: Database, village_id: str, name: str, birth: date, seq: int = 11, **flags: bool) -> str:

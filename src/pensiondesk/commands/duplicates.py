@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from pensiondesk.cli import EXIT_OK, Subparsers, add_command, open_village_database
+from pensiondesk.cli import EXIT_OK, Subparsers, add_command, open_village_database, village_id_of
 
 
 def _who(person: object) -> str:
@@ -22,12 +22,11 @@ def _who(person: object) -> str:
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
     """Print the likely duplicates of the village."""
-    from pensiondesk.commands.people import _village_id
     from pensiondesk.services.duplicates import likely_duplicates
 
     db = open_village_database(args)
     try:
-        village_id = _village_id(db)
+        village_id = village_id_of(db)
         with db.session() as session:
             items = likely_duplicates(session, village_id, include_dismissed=args.all)
     finally:

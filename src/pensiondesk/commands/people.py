@@ -32,30 +32,17 @@ from pensiondesk.cli import (
     data_dir,
     open_village_database,
     subgroup,
+    village_id_of,
 )
 
 if TYPE_CHECKING:
     from pensiondesk.services.recording import Actor
     from pensiondesk.services.roster_import import ImportPlan
-    from pensiondesk.store.db import Database
 
 #: Rejected rows printed on the terminal; the rest are in the report.
 SHOWN_REJECTIONS = 20
 
 LIST_CHOICES = ("all", "contributors", "pension", "reaching60", "ineligible")
-
-
-def _village_id(db: Database) -> str:
-    from pensiondesk.store.models import Setting, Village
-
-    with db.session() as session:
-        setting = session.get(Setting, "village_id")
-        village_id = setting.value if setting is not None else None
-        if not isinstance(village_id, str) or session.get(Village, village_id) is None:
-            raise CliError(
-                "数据库中还没有设置本村信息（行政村）。请先在程序中设置本村，或同步县里下发的村信息后再导入或导出。"
-            )
-        return village_id
 
 
 def _actor() -> Actor:
@@ -108,7 +95,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     registering = not args.no_register
     db = open_village_database(args)
     try:
-        village_id = _village_id(db)
+        village_id = village_id_of(db)
         if args.dry_run:
             with db.session() as session:
                 plan = plan_import(
@@ -195,7 +182,7 @@ def cmd_export_roster(args: argparse.Namespace) -> int:
         raise CliError(f"导出文件应以 .xlsx 结尾：{out}")
     db = open_village_database(args)
     try:
-        village_id = _village_id(db)
+        village_id = village_id_of(db)
         with db.session() as session:
             report = _progress_count("正在导出")
             result = export_list(

@@ -103,7 +103,7 @@ def _cell_text(value: Any) -> str:
     lost = lost_digits_text(value)  # an ID stored as a number: as Excel shows it, never guessed digits
     if lost is not None:
         return lost
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 

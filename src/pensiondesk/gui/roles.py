@@ -2,28 +2,17 @@
 
 The pages disable an action the logged-in user's role does not allow and say why in its tooltip. A user account
 always has a name (``services.accounts`` refuses an empty one); an actor without one is the operator of a database
-that has no users yet (no login), for whom roles do not apply.
+that has no users yet (no login), for whom roles do not apply. The rules themselves are ``services.permissions``
+(the services refuse the same); this module adds the words for tooltips.
 """
 
 from __future__ import annotations
 
-from pensiondesk.domain.codes import UserRole
 from pensiondesk.gui.qt import QCoreApplication
-from pensiondesk.services.permissions import may_enter
+from pensiondesk.services.permissions import REVIEW_ROLES, may_enter, may_review
 from pensiondesk.services.recording import Actor
 
 __all__ = ["REVIEW_ROLES", "entry_tip", "may_enter", "may_review", "review_refusal"]
-
-REVIEW_ROLES = frozenset({UserRole.REVIEWER, UserRole.ADMIN})
-
-
-def _logged_in(actor: Actor) -> bool:
-    return bool(actor.display_name)
-
-
-def may_review(actor: Actor) -> bool:
-    """Whether ``actor`` may approve or return a registration (复核)."""
-    return not _logged_in(actor) or actor.role in REVIEW_ROLES
 
 
 def review_refusal(actor: Actor) -> str:

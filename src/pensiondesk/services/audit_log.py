@@ -99,12 +99,6 @@ ACTION_LABELS = {
     "setup.village_offline": "离线设置本村",
 }
 
-#: Actions recorded with a field or state in their name (``change_name``, ``cancellation.approved``).
-_ACTION_PREFIXES = {
-    "change_": "变更",
-    "cancellation.": "注销登记：",
-}
-
 _EXTRA_FIELD_LABELS = {
     "person_id": "人员",
     "amount_fen": "金额（分）",
@@ -149,22 +143,17 @@ def field_label(key: str) -> str:
 def action_label(action: str) -> str:
     """An action's Chinese name, or the action as recorded.
 
-    ``change_<field>`` (关键信息变更) reads 变更 and the field's name; ``cancellation.<state>`` 注销登记 and the state.
+    ``change_<key field>`` (关键信息变更) reads 变更 and the field's name; ``cancellation.<state>`` reads 注销登记
+    and the state.
     """
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
-    for prefix, words in _ACTION_PREFIXES.items():
-        if action.startswith(prefix):
-            rest = action.removeprefix(prefix)
-            if prefix == "change_":
-                label = field_label(rest)
-            else:
-                try:
-                    label = ReviewState(rest).label
-                except ValueError:
-                    label = rest
-            if label != rest:
-                return f"{words}{label}"
+    field = action.removeprefix("change_")
+    if field != action and field_label(field) != field:
+        return f"变更{field_label(field)}"
+    state = action.removeprefix("cancellation.")
+    if state != action and state in {s.value for s in ReviewState}:
+        return f"注销登记：{ReviewState(state).label}"
     return action
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pensiondesk.services.people import DuplicateKind, DuplicatePair, find_duplicates, how_similar
+from pensiondesk.services.people import DuplicateKind, DuplicatePair, find_duplicates, how_similar, names_agree
 from pensiondesk.services.people_types import Problem, ServiceError
 from pensiondesk.services.permissions import require_entry
 from pensiondesk.services.recording import Actor, record_change, snapshot
@@ -67,9 +67,12 @@ def likely_duplicates(session: Session, village_id: str, *, include_dismissed: b
 
 
 def _still_flagged(first: Person, second: Person, kind: DuplicateKind) -> bool:
+    """Whether :func:`people.find_duplicates` flags the two for ``kind`` (the same rules, for one pair)."""
     if kind is DuplicateKind.SAME_NAME_AND_BIRTH:
         return first.name == second.name and first.birth_date == second.birth_date
-    return how_similar(first.id_number, second.id_number) is not None
+    return how_similar(first.id_number, second.id_number) is not None and names_agree(
+        first.name, first.name_initials, second.name, second.name_initials
+    )
 
 
 def dismiss(

@@ -97,6 +97,7 @@ __all__ = [
     "mark_migrant_worker",
     "missing_migrant_documents",
     "move_to_household",
+    "names_agree",
     "phone_problem",
     "policy_pack_in_force",
     "receive_migrant_document",
@@ -303,7 +304,7 @@ def how_similar(a: str, b: str) -> str | None:
     return None
 
 
-def _names_agree(name_a: str, initials_a: str, name_b: str, initials_b: str) -> bool:
+def names_agree(name_a: str, initials_a: str, name_b: str, initials_b: str) -> bool:
     """The same name, or names with the same pinyin initials (张伟/张玮: a character mistyped by sound).
 
     A similar ID alone says little: two real people born the same day in the same county often have sequence
@@ -335,7 +336,7 @@ def _similar_pairs(numbers: Mapping[str, str]) -> Iterator[tuple[str, str, str]]
     """(a, b, how) for every pair of numbers one digit or one adjacent swap apart *within the same group*, once.
 
     ``numbers`` maps each ID number to its group — the pinyin initials of the person's name, since a near ID counts
-    only when the names agree (:func:`_names_agree`; the same name has the same initials). Grouping first keeps the
+    only when the names agree (:func:`names_agree`; the same name has the same initials). Grouping first keeps the
     buckets tiny: 100,000 residents are a fraction of a second.
     """
     buckets: dict[str, list[str]] = defaultdict(list)
@@ -840,7 +841,7 @@ def check_person_inputs(
     if len(first_by_number) > 1:
         for a, b, how in _similar_pairs({n: initials_of(row.name) for n, row in first_by_number.items()}):
             row_a, row_b = first_by_number[a], first_by_number[b]
-            if _names_agree(row_a.name, initials_of(row_a.name), row_b.name, initials_of(row_b.name)):
+            if names_agree(row_a.name, initials_of(row_a.name), row_b.name, initials_of(row_b.name)):
                 later, earlier = (row_a, row_b) if row_a.index > row_b.index else (row_b, row_a)
                 batch_similar[later.index].append((earlier, how))
 
@@ -893,7 +894,7 @@ def check_person_inputs(
                     )
                 )
             for other, how in lookups.similar.get(number, []):
-                if other.person_id == existing_person_id or not _names_agree(
+                if other.person_id == existing_person_id or not names_agree(
                     row.name, initials_of(row.name), other.name, other.name_initials
                 ):
                     continue
@@ -2416,7 +2417,7 @@ def find_duplicates(session: Session, village_id: str) -> list[DuplicatePair]:
     similar = [
         (a, b, how)
         for a, b, how in _similar_pairs({number: found[2] for number, found in numbers.items()})
-        if _names_agree(numbers[a][1], numbers[a][2], numbers[b][1], numbers[b][2])
+        if names_agree(numbers[a][1], numbers[a][2], numbers[b][1], numbers[b][2])
     ]
     need = sorted({numbers[n][0] for a, b, _ in similar for n in (a, b)} - people.keys())
     for chunk in _chunks(need):

@@ -15,15 +15,22 @@ from pensiondesk.domain.codes import UserRole
 from pensiondesk.services.people_types import Problem, ServiceError
 from pensiondesk.services.recording import Actor
 
-__all__ = ["ENTRY_ROLES", "entry_refusal", "may_enter", "require_entry"]
+__all__ = ["ENTRY_ROLES", "REVIEW_ROLES", "entry_refusal", "may_enter", "may_review", "require_entry"]
 
 #: Roles that may enter and correct people's data.
 ENTRY_ROLES = frozenset({UserRole.COORDINATOR, UserRole.ADMIN})
+#: Roles that may approve or return a registration (初审通过/退回).
+REVIEW_ROLES = frozenset({UserRole.REVIEWER, UserRole.ADMIN})
 
 
 def may_enter(actor: Actor) -> bool:
     """Whether ``actor`` may enter or change people's data (not a logged-in 复核员)."""
     return not actor.display_name or actor.role in ENTRY_ROLES
+
+
+def may_review(actor: Actor) -> bool:
+    """Whether ``actor`` may approve or return a registration (复核: 复核员 and 管理员, or no login)."""
+    return not actor.display_name or actor.role in REVIEW_ROLES
 
 
 def entry_refusal(actor: Actor, what: str = "录入或修改人员信息") -> str:

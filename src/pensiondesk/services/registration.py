@@ -47,7 +47,7 @@ from pensiondesk.domain.pension import age_on
 from pensiondesk.domain.policy import PolicyLookupError, PolicyPack
 from pensiondesk.services.people import Cancelled, policy_pack_in_force
 from pensiondesk.services.people_types import Problem, ServiceError
-from pensiondesk.services.permissions import require_entry
+from pensiondesk.services.permissions import may_review, require_entry
 from pensiondesk.services.recording import Actor, BulkRecorder, RawInserter, record_change, snapshot
 from pensiondesk.store.models import Person, PersonCategory, Registration, VillagerGroup, new_uuid, utcnow
 
@@ -773,9 +773,8 @@ def _reviewable(session: Session, actor: Actor, registration: Registration, what
         )
     if registration.entered_by == actor.username:
         raise ServiceError([Problem("checked_by", SAME_PERSON_MESSAGE, code="same_person")])
-    # 复核 is for 复核员 and 管理员 (domain.md §14). A user account always has a name; an actor without one is the
-    # operator of a database without users (no login), for whom roles do not apply.
-    if actor.display_name and actor.role is UserRole.COORDINATOR:
+    # 复核 is for 复核员 and 管理员 (domain.md §14); without a login roles do not apply (services.permissions).
+    if not may_review(actor):
         raise ServiceError(
             [
                 Problem(
