@@ -956,7 +956,10 @@ def test_categories(db: Database, zhang: str) -> None:
         assert ended.valid_to == date(2026, 10, 31)
         again = add_category(s, WANG, zhang, "061", "低保证2027-01", date(2027, 1, 1))
         assert again.valid_from == date(2027, 1, 1)
-        add_category(s, WANG, zhang, "011", None, None)  # 普通 needs no proof
+        add_category(s, WANG, zhang, "071", None, None)  # 计生特扶 (no hardship) needs no proof
+    with pytest.raises(ServiceError) as ordinary, db.session() as s:
+        add_category(s, WANG, zhang, "011", None, None)  # 普通 is having no other category: nothing to store
+    assert "不需要登记" in ordinary.value.user_message
     with pytest.raises(ServiceError), db.session() as s:
         end_category(s, WANG, category_id, date(2026, 12, 31))  # already ended
 

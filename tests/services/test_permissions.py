@@ -101,7 +101,7 @@ def entry_cases(village_id: str, zhang: str, tmp_path: Path) -> dict[str, Callab
         ),
         "调整家庭户": lambda s, a: people.create_household(s, a, zhang),
         "调整村民小组": lambda s, a: people.create_group(s, a, village_id, "第九村民小组"),
-        "登记参保身份": lambda s, a: people.add_category(s, a, zhang, "011", None, date(2026, 1, 1)),
+        "登记参保身份": lambda s, a: people.add_category(s, a, zhang, "071", None, date(2026, 1, 1)),
         "登记外出务工人员": lambda s, a: people.mark_migrant_worker(s, a, zhang, 2026),
         "录入参保登记": lambda s, a: registration.register(s, a, zhang, registered_on=TODAY, today=TODAY),
     }

@@ -33,6 +33,7 @@ from pensiondesk.services.demo import create_demo_village  # noqa: E402
 from pensiondesk.services.people import Cancelled, add_person  # noqa: E402
 from pensiondesk.services.people_types import PersonInput, ServiceError  # noqa: E402
 from pensiondesk.services.recording import Actor  # noqa: E402
+from pensiondesk.services.roster import PersonFilter, list_person_ids  # noqa: E402
 from pensiondesk.services.roster_export import export_eligibility_list, export_roster  # noqa: E402
 from pensiondesk.services.roster_import import (  # noqa: E402
     ImportPlan,
@@ -44,7 +45,14 @@ from pensiondesk.services.roster_import import (  # noqa: E402
 from pensiondesk.sheets.columns import RosterField, propose_mapping  # noqa: E402
 from pensiondesk.sheets.reader import SheetError, read_table  # noqa: E402
 from pensiondesk.store.db import Database, open_database  # noqa: E402
-from pensiondesk.store.models import AuditEntry, Household, Person, Setting, VillagerGroup  # noqa: E402
+from pensiondesk.store.models import (  # noqa: E402
+    AuditEntry,
+    Household,
+    Person,
+    PersonCategory,
+    Setting,
+    VillagerGroup,
+)
 
 AS_OF = mf.AS_OF
 ACTOR = Actor("tester")
@@ -146,9 +154,10 @@ def test_number_cell_reason_is_the_plain_sentence(db: Database, village: Village
 def test_cells_become_the_right_person_input(db: Database, village: Village, files: dict[str, Path]) -> None:
     rows = {r.row_number: r.person for r in _plan(db, village, files["xls"]).rows}
     head, spouse, legacy = rows[5], rows[6], rows[9]
-    assert head.relation is Relation.HEAD and head.category_codes == ["011"] and head.tier_yuan == "200"
+    # 011 普通 in the cell is having no other category: nothing to store (PolicyPack.ordinary_code).
+    assert head.relation is Relation.HEAD and head.category_codes == [] and head.tier_yuan == "200"
     assert head.birth_date == mf.HEAD_BIRTH and head.phone == "13812345678"
-    assert spouse.ethnicity == "汉族" and spouse.relation is Relation.SPOUSE and spouse.category_codes == ["011"]
+    assert spouse.ethnicity == "汉族" and spouse.relation is Relation.SPOUSE and spouse.category_codes == []
     assert spouse.birth_date == mf.SPOUSE_BIRTH and spouse.household_head_name == "李建华"
     assert legacy.birth_date == mf.LEGACY_BIRTH  # from an Excel serial
     assert legacy.category_codes == ["061"] and legacy.group_name == "第二村民小组"
@@ -386,6 +395,52 @@ def test_exported_roster_reimports_unchanged(db: Database, village: Village, tmp
     plan = _plan(db, village, out)
     assert plan.summary() == "新增 0 人，未变 40 人，拒绝 0 行"
     assert plan.warning_rows == 0
+
+
+def test_ordinary_category_is_the_same_from_a_roster_and_from_the_form(
+    db: Database, village: Village, tmp_path: Path
+) -> None:
+    """QA: a roster's 普通 was stored as category 011, a person from the form had none, and the exported 参保身份
+    differed. 普通 is having no other category: neither path stores it, and the export says 011 普通 for both."""
+    roster = tmp_path / "普通.csv"
+    from_roster, from_form = mf.id18(date(1961, 2, 3), 51), mf.id18(date(1962, 4, 5), 53)
+    hardship = mf.id18(date(1963, 6, 7), 55)
+    roster.write_text(
+        f"姓名,身份证号,参保身份\n钱普通,{from_roster},普通\n孙两类,{hardship},011、061\n", encoding="utf-8"
+    )
+    plan = _plan(db, village, roster)
+    with db.session() as session:
+        execute_import(session, ACTOR, plan)
+        add_person(session, ACTOR, PersonInput(name="吴表单", id_number=from_form), village_id=village.village_id)
+    with db.session() as session:
+        stored = dict(
+            session.execute(
+                select(Person.id_number, PersonCategory.category_code).join(
+                    PersonCategory, PersonCategory.person_id == Person.id
+                )
+                .where(Person.id_number.in_([from_roster, from_form, hardship]))
+            ).all()
+        )
+    assert stored == {hardship: "061"}  # no 011 stored on either path
+    out = tmp_path / "花名册.xlsx"
+    with db.session() as session:
+        export_roster(session, out, village_id=village.village_id, year=2026, today=AS_OF)
+    ws = openpyxl.load_workbook(out).active
+    assert ws is not None
+    header = [c.value for c in ws[3]]
+    column = header.index("参保身份") + 1
+    exported = {ws.cell(r, 6).value: ws.cell(r, column).value for r in range(4, ws.max_row + 1)}
+    assert exported[from_roster] == exported[from_form] == "011 普通"
+    assert exported[hardship] == "061 低保对象（061）"
+    # Every resident of the demo village without a category is 普通 too.
+    assert all(value for number, value in exported.items() if number)
+    # The person list's 参保身份 filter agrees: 011 普通 keeps both, 061 the one holding it.
+    with db.session() as session:
+        ids = dict(session.execute(select(Person.id, Person.id_number)).all())
+        ordinary = {ids[i] for i in list_person_ids(session, PersonFilter(category_code="011", today=AS_OF))}
+        low_income = {ids[i] for i in list_person_ids(session, PersonFilter(category_code="061", today=AS_OF))}
+    assert {from_roster, from_form} <= ordinary and hardship not in ordinary
+    assert hardship in low_income and from_roster not in low_income
 
 
 def test_eligibility_list_export(db: Database, village: Village, tmp_path: Path) -> None:

@@ -170,7 +170,8 @@ def test_a_registration_roster_enters_the_registrations_it_asks_for(village: Vil
     stored = registrations_by_id_number(village.db)
     entered = {number: stored[number] for number in (HEAD_ID, SPOUSE_ID, ELDER_ID)}
     assert {n: r.tier_fen for n, r in entered.items()} == {HEAD_ID: 20000, SPOUSE_ID: 30000, ELDER_ID: 50000}
-    assert {n: r.category_code for n, r in entered.items()} == {HEAD_ID: "011", SPOUSE_ID: "061", ELDER_ID: None}
+    # None is 普通: the row's 011 is having no other category (PolicyPack.ordinary_code)
+    assert {n: r.category_code for n, r in entered.items()} == {HEAD_ID: None, SPOUSE_ID: "061", ELDER_ID: None}
     for registration in entered.values():
         assert registration.review_state is ReviewState.ENTERED
         assert registration.registered_on == TODAY

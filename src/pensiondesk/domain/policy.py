@@ -44,6 +44,7 @@ from pydantic import (
 from pensiondesk.domain.money import format_yuan, parse_yuan, to_fen
 
 __all__ = [
+    "ORDINARY_NAME",
     "AgeTopUp",
     "BasicPensionStep",
     "CollectiveSubsidy",
@@ -61,6 +62,10 @@ __all__ = [
     "parse_policy_pack",
     "policy_pack_from_data",
 ]
+
+#: domain.md §4: the 参保身份 of a person with no special category (普通), the default when none applies.
+ORDINARY_NAME = "普通"
+_NAME_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 
 #: domain.md §5: the national floor of the government subsidy.
 MIN_SUBSIDY_LOWEST_TIER_FEN = 30_00
@@ -362,6 +367,31 @@ class PolicyPack(_Part):
             if category.code == code:
                 return category
         raise PolicyLookupError(f"策略包“{self.name}”中没有参保身份代码 {code}")
+
+    @property
+    def ordinary_code(self) -> str | None:
+        """The code of 普通 (011 in the default pack): the 参保身份 of everyone with no special category.
+
+        普通 is what a person *is* when no category applies (domain.md §4), so it is never stored on a person —
+        a roster's 普通 and a form left unticked mean the same — and is shown wherever a person holds nothing
+        else. It is the category named 普通 (a code in brackets aside) that is neither a hardship group nor paid
+        for by government; ``None`` when the pack has none.
+        """
+        for category in self.identity_categories:
+            name = _NAME_BRACKETS.sub("", category.name).strip()
+            if name == ORDINARY_NAME and not category.hardship and not category.government_paid:
+                return category.code
+        return None
+
+    def special_codes(self, codes: Iterable[str]) -> list[str]:
+        """``codes`` (stripped, each once, in order) without :attr:`ordinary_code`: the categories worth storing."""
+        ordinary = self.ordinary_code
+        found: list[str] = []
+        for raw in codes:
+            code = raw.strip()
+            if code and code != ordinary and code not in found:
+                found.append(code)
+        return found
 
     def government_paid_for(self, categories: Iterable[str]) -> int:
         """政府代缴 per year in fen for a person in ``categories``.

@@ -396,9 +396,11 @@ class PersonForm(QDialog):
         grid.setColumnStretch(4, 1)
 
         self.category_boxes: dict[str, QCheckBox] = {}
-        categories = QGroupBox(self.tr("参保身份（可多选）"))
+        categories = QGroupBox(self.tr("参保身份（可多选；都不选即为“普通”）"))
         category_grid = QGridLayout(categories)
-        for index, choice in enumerate(self._categories):
+        # 普通 is having none of the others: no box of its own (a roster's 普通 is not stored either).
+        special = [choice for choice in self._categories if not choice.ordinary]
+        for index, choice in enumerate(special):
             box = QCheckBox(f"{choice.code} {choice.name}")
             box.setObjectName(f"category_{choice.code}")
             self.category_boxes[choice.code] = box

@@ -1143,7 +1143,7 @@ def add_person(
         before=None,
         after=snapshot(person),
     )
-    for code in prepared.codes:
+    for code in pack.special_codes(prepared.codes):  # 普通 is having none (PolicyPack.ordinary_code)
         category = PersonCategory(
             id=new_uuid(),
             person_id=person.id,
@@ -1230,6 +1230,7 @@ def add_persons(
     total = len(inputs)
     _require_village(session, village_id)
     pack = policy_pack_in_force(session, day)
+    ordinary = pack.ordinary_code
 
     make_id = UuidSource()
 
@@ -1257,7 +1258,7 @@ def add_persons(
         codes: list[str] = []
         for raw in inp.category_codes:
             code = raw.strip()
-            if code and code not in codes:
+            if code and code not in codes and code != ordinary:  # 普通 is having none: not stored
                 try:
                     pack.category(code)
                 except PolicyLookupError:
@@ -2061,8 +2062,9 @@ def add_category(
 ) -> PersonCategory:
     """Give a person an identity category (参保身份, e.g. 061 低保) with its proof and validity.
 
-    The code must be defined in the policy pack in force; a hardship category (困难群体, government pays part
-    of the contribution) needs a proof reference (证明材料编号). The same category may not overlap in time.
+    The code must be defined in the policy pack in force and not be 普通 (having no category is 普通); a hardship
+    category (困难群体, government pays part of the contribution) needs a proof reference (证明材料编号). The same
+    category may not overlap in time.
     """
     require_entry(actor, "登记参保身份")
     person = _get_person(session, person_id)
@@ -2075,6 +2077,16 @@ def add_category(
         raise ServiceError(
             [Problem("category_code", f"参保身份代码“{code}”在当前策略包中没有定义；可用：{known}")]
         ) from None
+    if code == pack.ordinary_code:
+        raise ServiceError(
+            [
+                Problem(
+                    "category_code",
+                    f"“{category.name}”是没有其他参保身份时的默认身份，不需要登记；"
+                    "要取消某个身份，请结束那个身份",
+                )
+            ]
+        )
     proof = _clean(proof_ref)
     problems: list[Problem] = []
     if category.hardship and proof is None:

@@ -72,11 +72,13 @@ class GroupChoice:
 
 @dataclass(frozen=True, slots=True)
 class CategoryChoice:
-    """A 参保身份 of the policy pack in force: its local code and name; ``hardship`` when government pays."""
+    """A 参保身份 of the policy pack in force: its local code and name; ``hardship`` when government pays;
+    ``ordinary`` for 普通, which is having no other category and is never stored (``PolicyPack.ordinary_code``)."""
 
     code: str
     name: str
     hardship: bool
+    ordinary: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +200,8 @@ def group_choices(session: Session, village_id: str | None = None) -> list[Group
 def category_choices(session: Session, today: date | None = None) -> list[CategoryChoice]:
     """The 参保身份 categories of the policy pack in force on ``today``, in the pack's order."""
     pack = policy_pack_in_force(session, today or date.today())
-    return [CategoryChoice(c.code, c.name, c.hardship) for c in pack.identity_categories]
+    ordinary = pack.ordinary_code
+    return [CategoryChoice(c.code, c.name, c.hardship, c.code == ordinary) for c in pack.identity_categories]
 
 
 def person_detail(session: Session, person_id: str, *, today: date | None = None) -> PersonDetail | None:

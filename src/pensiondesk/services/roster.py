@@ -143,19 +143,24 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _extra_conditions(flt: PersonFilter) -> list[ColumnElement[bool]]:
-    """WHERE clauses of the person-page filters beyond search, group and status."""
+def _extra_conditions(flt: PersonFilter, ordinary_code: str | None = None) -> list[ColumnElement[bool]]:
+    """WHERE clauses of the person-page filters beyond search, group and status.
+
+    ``ordinary_code`` is the pack's 普通 (``PolicyPack.ordinary_code``): asked for, it keeps persons holding no other
+    category today, as 普通 is never stored (an older import's stored 普通 counts the same).
+    """
     today = flt.today or date.today()
     conditions: list[ColumnElement[bool]] = []
     if flt.category_code:
-        conditions.append(
-            exists().where(
-                PersonCategory.person_id == Person.id,
-                PersonCategory.category_code == flt.category_code,
-                or_(PersonCategory.valid_from.is_(None), PersonCategory.valid_from <= today),
-                or_(PersonCategory.valid_to.is_(None), PersonCategory.valid_to >= today),
-            )
+        in_force = (
+            PersonCategory.person_id == Person.id,
+            or_(PersonCategory.valid_from.is_(None), PersonCategory.valid_from <= today),
+            or_(PersonCategory.valid_to.is_(None), PersonCategory.valid_to >= today),
         )
+        if flt.category_code == ordinary_code:
+            conditions.append(~exists().where(*in_force, PersonCategory.category_code != ordinary_code))
+        else:
+            conditions.append(exists().where(*in_force, PersonCategory.category_code == flt.category_code))
     if flt.reaching_60_months is not None:
         # Turns 60 after today and on or before today + N months: born in (today − 60 y, that day − 60 y].
         horizon = _add_months(today, flt.reaching_60_months)
@@ -198,7 +203,12 @@ def list_person_ids(session: Session, flt: PersonFilter | None = None, *, limit:
         stmt = stmt.where(Person.group_id == flt.group_id)
     if flt.status is not None:
         stmt = stmt.where(Person.status == flt.status)
-    for extra in _extra_conditions(flt):
+    ordinary = None
+    if flt.category_code:
+        from pensiondesk.services.people import policy_pack_in_force
+
+        ordinary = policy_pack_in_force(session, flt.today or date.today()).ordinary_code
+    for extra in _extra_conditions(flt, ordinary):
         stmt = stmt.where(extra)
     stmt = stmt.order_by(
         VillagerGroup.id.is_(None),

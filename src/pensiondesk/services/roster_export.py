@@ -61,11 +61,17 @@ def _village_name(session: Session, village_id: str) -> str:
     return name
 
 
-def _category_labels(session: Session, village_id: str, today: date) -> dict[str, str]:
-    """person id → 参保身份 in force today as ``061 低保对象（061）``, several joined by 、."""
+def _category_labels(session: Session, village_id: str, today: date) -> tuple[dict[str, str], str | None]:
+    """person id → 参保身份 in force today as ``061 低保对象（061）``, several joined by 、; and the label of 普通.
+
+    普通 is what a person holding no other category is (``PolicyPack.ordinary_code``): persons not in the mapping
+    are 普通, and a 普通 stored by an older import beside another category is not shown.
+    """
     from pensiondesk.services.people import policy_pack_in_force
 
-    names = {c.code: c.name for c in policy_pack_in_force(session, today).identity_categories}
+    pack = policy_pack_in_force(session, today)
+    names = {c.code: c.name for c in pack.identity_categories}
+    ordinary = pack.ordinary_code
     found: dict[str, list[str]] = defaultdict(list)
     query = (
         select(PersonCategory.person_id, PersonCategory.category_code)
@@ -78,10 +84,13 @@ def _category_labels(session: Session, village_id: str, today: date) -> dict[str
         .order_by(PersonCategory.person_id, PersonCategory.category_code)
     )
     for person_id, code in session.execute(query):
+        if code == ordinary:
+            continue
         label = f"{code} {names[code]}" if code in names else code
         if label not in found[person_id]:
             found[person_id].append(label)
-    return {person_id: "、".join(labels) for person_id, labels in found.items()}
+    ordinary_label = f"{ordinary} {names[ordinary]}" if ordinary is not None else None
+    return {person_id: "、".join(labels) for person_id, labels in found.items()}, ordinary_label
 
 
 def _tiers(session: Session, village_id: str) -> dict[str, int]:
@@ -110,7 +119,7 @@ def _status_note(status: PersonStatus, reason: str | None) -> str | None:
 def roster_lines(session: Session, village_id: str, *, today: date | None = None) -> Iterator[RosterLine]:
     """Every resident of the village as a roster line, by villager group, household (head first) and age."""
     day = today or date.today()
-    categories = _category_labels(session, village_id, day)
+    categories, ordinary = _category_labels(session, village_id, day)
     tiers = _tiers(session, village_id)
     head = aliased(Person)
     relation_order = case(
@@ -178,7 +187,7 @@ def roster_lines(session: Session, village_id: str, *, today: date | None = None
             group_name=group_name,
             household_head_name=head_name,
             relation=relation.label if relation is not None else None,
-            category=categories.get(person_id),
+            category=categories.get(person_id, ordinary),
             tier=tiers.get(person_id),
             notes="；".join(part for part in (note, notes) if part) or None,
         )

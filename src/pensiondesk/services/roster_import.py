@@ -72,6 +72,7 @@ from pensiondesk.domain.idnumber import (
     parse,
 )
 from pensiondesk.domain.money import parse_yuan
+from pensiondesk.domain.policy import PolicyPack
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
 from pensiondesk.services.recording import Actor
 from pensiondesk.services.registration import (
@@ -348,7 +349,9 @@ class _RowReader:
     and a plain 18-digit ID takes a fast path that is exactly :func:`idnumber.parse`'s rules for such a text.
     """
 
-    def __init__(self, mapping: ColumnMapping, categories: dict[str, str], today: date) -> None:
+    def __init__(
+        self, mapping: ColumnMapping, categories: dict[str, str], today: date, ordinary: str | None = None
+    ) -> None:
         self.today = today
         column = mapping.column_of
         self.columns = tuple(
@@ -378,8 +381,10 @@ class _RowReader:
             parse_birth_date, lambda e: _warning("birth_date", f"{e.message}；已按身份证号确定出生日期", e.code)
         )
         self.relation = _Memo(parse_relation, lambda e: _error("relation", e.message, e.code))
+        # 普通 (``ordinary``) is having no other category: read, never stored (PolicyPack.ordinary_code).
         self.categories = _Memo(
-            lambda v: tuple(parse_categories(v, categories)), lambda e: _error("category_codes", e.message, e.code)
+            lambda v: tuple(c for c in parse_categories(v, categories) if c != ordinary),
+            lambda e: _error("category_codes", e.message, e.code),
         )
         self.tier = _Memo(parse_tier, lambda e: _error("tier_yuan", e.message, e.code))
         self.ethnicity = _Memo(parse_ethnicity, lambda e: _warning("ethnicity", e.message, e.code))
@@ -575,9 +580,14 @@ def _phone(value: Any) -> str | None:
 
 def _policy_categories(session: Session, today: date) -> dict[str, str]:
     """参保身份 code → name of the policy pack in force, for reading categories written as names."""
+    return {c.code: c.name for c in _policy_pack(session, today).identity_categories}
+
+
+def _policy_pack(session: Session, today: date) -> PolicyPack:
+    """The policy pack in force: its 参保身份 read categories written as names, and say which need proof."""
     from pensiondesk.services.people import policy_pack_in_force
 
-    return {c.code: c.name for c in policy_pack_in_force(session, today).identity_categories}
+    return policy_pack_in_force(session, today)
 
 
 def _load_existing(session: Session, numbers: Iterable[str]) -> dict[str, _Existing]:
@@ -733,7 +743,8 @@ def plan_import(
     mapping = mapping or propose_mapping(table.headers)
     if mapping.missing_required:
         raise _missing_columns(table, mapping)
-    reader = _RowReader(mapping, _policy_categories(session, today), today)
+    pack = _policy_pack(session, today)
+    reader = _RowReader(mapping, {c.code: c.name for c in pack.identity_categories}, today, pack.ordinary_code)
     total = len(table.rows)
     step = max(1, total // 100)
 
