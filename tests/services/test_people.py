@@ -964,6 +964,36 @@ def test_categories(db: Database, zhang: str) -> None:
         end_category(s, WANG, category_id, date(2026, 12, 31))  # already ended
 
 
+def test_a_category_entered_without_proof_is_completed(db: Database, village_id: str) -> None:
+    """A roster's 061 低保 arrives without proof (add_persons stores none): complete_category adds it later."""
+    number = "34052419800101001X"
+    with db.session() as s:
+        person_id = people.add_persons(
+            s, WANG, [PersonInput(name="钱低保", id_number=number, category_codes=["061", "011"])],
+            village_id=village_id, today=TODAY,
+        )[0]
+    with db.session() as s:
+        records = s.scalars(select(PersonCategory).where(PersonCategory.person_id == person_id)).all()
+        assert [r.category_code for r in records] == ["061"]  # 普通 beside it is not stored
+        record_id = records[0].id
+        assert people.category_proof_owed(people.policy_pack_in_force(s, TODAY), "061", records[0].proof_ref)
+    with pytest.raises(ServiceError) as refused, db.session() as s:
+        people.complete_category(s, WANG, record_id, " ", date(2026, 1, 1))
+    assert "必须登记证明材料编号" in refused.value.user_message
+    with pytest.raises(ServiceError), db.session() as s:
+        people.complete_category(s, WANG, record_id, "低保证-1", date(2026, 1, 1), date(2025, 12, 31))
+    with db.session() as s:
+        done = people.complete_category(s, WANG, record_id, "低保证-1", date(2026, 1, 1), date(2026, 12, 31))
+        assert (done.proof_ref, done.valid_from, done.valid_to) == ("低保证-1", date(2026, 1, 1), date(2026, 12, 31))
+        add_category(s, WANG, person_id, "061", "低保证-2", date(2027, 1, 1))
+    with pytest.raises(ServiceError) as overlap, db.session() as s:  # stretched over the next period
+        people.complete_category(s, WANG, record_id, "低保证-1", date(2026, 1, 1), None)
+    assert "重叠" in overlap.value.user_message
+    with db.session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "complete_category")).one()
+        assert entry.entity_id == record_id
+
+
 # --- migrant workers ---
 
 

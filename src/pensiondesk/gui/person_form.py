@@ -55,10 +55,12 @@ from pensiondesk.services import people
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
 from pensiondesk.services.person_queries import (
     CategoryChoice,
+    HeldCategory,
     PersonDetail,
     category_choices,
     current_village_id,
     group_choices,
+    person_categories,
     person_detail,
     person_id_by_id_number,
     read_id_number,
@@ -261,6 +263,10 @@ class PersonForm(QDialog):
             self._groups = [g.name for g in group_choices(session, self._village_id)]
             self._categories: list[CategoryChoice] = category_choices(session, today)
             self._detail: PersonDetail | None = person_detail(session, person_id) if person_id else None
+            #: The person's 参保身份 records: a hardship group without its proof is said under the boxes.
+            self._held: list[HeldCategory] = (
+                person_categories(session, person_id, today=today) if person_id else []
+            )
         if person_id is not None and self._detail is None:
             raise ServiceError("找不到这个人员，可能已被删除；请刷新列表后重试")
 
@@ -406,7 +412,15 @@ class PersonForm(QDialog):
             self.category_boxes[choice.code] = box
             category_grid.addWidget(box, index // 5, index % 5)
         self.problem_labels["category_codes"] = ProblemLabel()
-        category_grid.addWidget(self.problem_labels["category_codes"], 99, 0, 1, 5)
+        category_grid.addWidget(self.problem_labels["category_codes"], 98, 0, 1, 5)
+        # Editing: the boxes are read-only; proof, validity and new categories are entered here (补登证明材料).
+        self.categories_button = QPushButton(self.tr("参保身份和证明材料(&C)…"))
+        self.categories_button.setObjectName("categoriesButton")
+        self.categories_button.setToolTip(self.tr("补登低保、特困、残疾等身份的证明材料编号和有效期，或增加参保身份"))
+        self.categories_button.setAutoDefault(False)
+        self.categories_button.clicked.connect(self.edit_categories)
+        self.categories_button.setVisible(self._detail is not None and not self.read_only_reason)
+        category_grid.addWidget(self.categories_button, 99, 0, 1, 2)
 
         flags = QGroupBox(self.tr("参保条件"))
         flag_grid = QGridLayout(flags)
@@ -496,6 +510,7 @@ class PersonForm(QDialog):
             self.head_name_edit,
             self.head_id_edit,
             *self.category_boxes.values(),
+            self.categories_button,
             *self.flag_boxes.values(),
             self.key_button,
             self.save_button,
@@ -686,8 +701,34 @@ class PersonForm(QDialog):
             except StoreError as error:
                 show_store_error(self, error)
                 return self._problems
+        problems.extend(self._proof_hints())
         self._show(problems)
         return problems
+
+    def _proof_hints(self) -> list[Problem]:
+        """Amber lines under the boxes for hardship groups whose proof is not entered yet: held ones (editing; an
+        imported 061 低保 has none) or ticked ones (a new person: entered right after 保存)."""
+        if self.editing:
+            return [
+                Problem(
+                    "category_codes",
+                    self.tr("“%s”还没有登记证明材料编号和有效期：请点“参保身份和证明材料…”补登") % held.label,
+                    Severity.WARNING,
+                    "proof_owed",
+                )
+                for held in self._held
+                if held.proof_owed and held.in_force
+            ]
+        return [
+            Problem(
+                "category_codes",
+                self.tr("“%s %s”属于困难群体：保存后请登记证明材料编号和有效期") % (choice.code, choice.name),
+                Severity.WARNING,
+                "proof_owed",
+            )
+            for choice in self._categories
+            if choice.hardship and (box := self.category_boxes.get(choice.code)) is not None and box.isChecked()
+        ]
 
     def _visible(self, problem: Problem) -> bool:
         """Problems of empty, untouched fields wait until the coordinator gets there (a blank form is not red)."""
@@ -861,6 +902,7 @@ class PersonForm(QDialog):
                         base_version=self._detail.version,
                     )
                 self.saved_person_id = person.id
+                owes_proof = self._detail is None and any(p.code == "proof_owed" for p in problems)
         except ServiceError as error:
             self._touched.update(self.problem_labels)
             self._show(error.problems)
@@ -869,8 +911,34 @@ class PersonForm(QDialog):
         except StoreError as error:
             show_store_error(self, error)
             return False
+        if owes_proof:  # a hardship group was ticked: its proof and validity now, while the papers are at hand
+            self._category_dialog(person.id, person.name)
         self.accept()
         return True
+
+    def edit_categories(self) -> None:
+        """参保身份和证明材料…: complete a category's proof and validity or add one; then show what changed."""
+        if self._detail is None or self.read_only_reason:
+            return
+        if self._category_dialog(self._detail.id, self._detail.name):
+            with self._session_factory() as session:
+                detail = person_detail(session, self._detail.id)
+                self._held = person_categories(session, self._detail.id, today=self._today)
+            if detail is not None:
+                edited = self._edited  # recorded already: showing it is not typing
+                self._detail = detail
+                self._load(detail)
+                self._edited = edited
+                self.saved_person_id = detail.id
+            self.validate_now()
+
+    def _category_dialog(self, person_id: str, name: str) -> bool:
+        """Open the 参保身份和证明材料 dialog for a person; True when something was saved there."""
+        from pensiondesk.gui.category_dialog import CategoryDialog
+
+        dialog = CategoryDialog(self._session_factory, person_id, name, self, today=self._today, actor=self._actor)
+        dialog.exec()
+        return dialog.changed
 
     def _new_group_confirmed(self) -> bool:
         """A group name the village does not have yet is often a typo: say that saving creates it, and ask

@@ -1,8 +1,8 @@
 """The person page's filter bar and actions (人员页面的筛选和操作按钮).
 
 :class:`FilterBar` narrows the person list by 村民小组, 参保状态, 参保身份, 即将到龄 (the next three months) and
-材料未交齐 (migrant workers' documents still owed this year); together with the search box it makes the
-:class:`~pensiondesk.services.roster.PersonFilter` the list is loaded with.
+材料未交齐 (migrant workers' documents still owed this year, or a hardship category's proof not entered); together
+with the search box it makes the :class:`~pensiondesk.services.roster.PersonFilter` the list is loaded with.
 
 :class:`PersonActions` holds what the coordinator does from the list — 新增人员 (Ctrl+N), 修改 (Enter or a
 double-click), 家庭 (Ctrl+H), 参保登记 (Ctrl+G), 导入花名册… (Ctrl+I), 导出花名册… (Ctrl+E), 审核 (Ctrl+R) — opening
@@ -94,7 +94,9 @@ class FilterBar(QWidget):
         self.reaching_box.setToolTip(self.tr("3个月内年满60周岁、需要办理待遇领取的人员"))
         self.documents_box = QCheckBox(self.tr("材料未交齐"))
         self.documents_box.setObjectName("filterMissingDocuments")
-        self.documents_box.setToolTip(self.tr("外出务工人员今年的委托书、承诺书等材料还没有交齐"))
+        self.documents_box.setToolTip(
+            self.tr("外出务工人员今年的委托书、承诺书等材料还没有交齐，或低保、特困等身份还没有登记证明材料")
+        )
         self.clear_button = QPushButton(self.tr("清除筛选"))
         self.clear_button.setObjectName("clearFilters")
         self.clear_button.setAutoDefault(False)

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "register": "参保登记",
     "add_category": "增加人员类别",
     "end_category": "结束人员类别",
+    "complete_category": "补登人员类别证明",
     "add_migrant_document": "登记外出务工证明",
     "receive_migrant_document": "收到外出务工证明",
     "mark_migrant_worker": "标记外出务工",

@@ -85,9 +85,11 @@ __all__ = [
     "add_category",
     "add_person",
     "add_persons",
+    "category_proof_owed",
     "change_key_field",
     "check_person_input",
     "check_person_inputs",
+    "complete_category",
     "create_group",
     "create_household",
     "end_category",
@@ -2157,6 +2159,75 @@ def end_category(session: Session, actor: Actor, category_id: str, valid_to: dat
         after=snapshot(record),
     )
     return record
+
+
+def complete_category(
+    session: Session,
+    actor: Actor,
+    category_id: str,
+    proof_ref: str | None,
+    valid_from: date | None,
+    valid_to: date | None = None,
+) -> PersonCategory:
+    """补登证明材料: give a category the person holds its proof reference (证明材料编号) and validity.
+
+    For a category entered without them — a roster has no column for the proof, so an imported 061 低保 arrives
+    without one (``category_proof_owed``). The same rules as :func:`add_category`: a hardship category needs the
+    proof reference, the end not before the start, and no overlap with another period of the same category.
+    """
+    require_entry(actor, "登记参保身份")
+    record = session.get(PersonCategory, category_id)
+    if record is None:
+        raise ServiceError("找不到这条参保身份记录；请刷新后重试")
+    pack = policy_pack_in_force(session, valid_from)
+    try:
+        category = pack.category(record.category_code)
+    except PolicyLookupError as error:
+        raise ServiceError(error.message) from None
+    proof = _clean(proof_ref)
+    problems: list[Problem] = []
+    if category.hardship and proof is None:
+        problems.append(Problem("proof_ref", f"“{category.name}”属于困难群体，需要政府代缴，必须登记证明材料编号"))
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        problems.append(Problem("valid_to", "有效期截止日期不能早于开始日期"))
+    start, end = valid_from or date.min, valid_to or date.max
+    for other in session.scalars(
+        select(PersonCategory).where(
+            PersonCategory.person_id == record.person_id,
+            PersonCategory.category_code == record.category_code,
+            PersonCategory.id != record.id,
+        )
+    ):
+        if (other.valid_from or date.min) <= end and start <= (other.valid_to or date.max):
+            problems.append(Problem("valid_from", f"有效期与这个人另一段“{category.name}”身份重叠；请核对日期"))
+            break
+    if problems:
+        raise ServiceError(problems)
+    before = snapshot(record)
+    record.proof_ref = proof
+    record.valid_from = valid_from
+    record.valid_to = valid_to
+    record.updated_by = actor.username
+    record.updated_at = utcnow()
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action="complete_category",
+        entity_type="person_category",
+        entity_id=record.id,
+        before=before,
+        after=snapshot(record),
+    )
+    return record
+
+
+def category_proof_owed(pack: PolicyPack, code: str, proof_ref: str | None) -> bool:
+    """True when a category held with ``proof_ref`` still owes its proof: a hardship group (困难群体) without one."""
+    try:
+        return pack.category(code).hardship and not (proof_ref or "").strip()
+    except PolicyLookupError:
+        return False
 
 
 # --- migrant workers ----------------------------------------------------------------------------------------------

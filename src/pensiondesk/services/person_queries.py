@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from pensiondesk.domain.codes import PersonStatus, Relation, ReviewState, Sex
 from pensiondesk.domain.idnumber import InvalidIdNumber, normalize, parse
-from pensiondesk.services.people import policy_pack_in_force
+from pensiondesk.services.people import category_proof_owed, policy_pack_in_force
 from pensiondesk.services.registration import RegistrationItem
 from pensiondesk.store.models import (
     Household,
@@ -31,6 +31,7 @@ from pensiondesk.store.models import (
 __all__ = [
     "CategoryChoice",
     "GroupChoice",
+    "HeldCategory",
     "HouseholdChoice",
     "HouseholdMember",
     "HouseholdView",
@@ -43,6 +44,7 @@ __all__ = [
     "household_choices",
     "household_of",
     "own_entered_registrations",
+    "person_categories",
     "person_detail",
     "person_id_by_id_number",
     "read_id_number",
@@ -79,6 +81,26 @@ class CategoryChoice:
     name: str
     hardship: bool
     ordinary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCategory:
+    """One 参保身份 record of a person: the category, its proof reference and validity (empty: open)."""
+
+    id: str
+    code: str
+    name: str
+    hardship: bool
+    proof_ref: str | None
+    valid_from: date | None
+    valid_to: date | None
+    in_force: bool  # held on the day asked about
+    proof_owed: bool  # a hardship group without its 证明材料编号 (e.g. imported from a roster)
+
+    @property
+    def label(self) -> str:
+        """``061 低保对象（061）``."""
+        return f"{self.code} {self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +224,38 @@ def category_choices(session: Session, today: date | None = None) -> list[Catego
     pack = policy_pack_in_force(session, today or date.today())
     ordinary = pack.ordinary_code
     return [CategoryChoice(c.code, c.name, c.hardship, c.code == ordinary) for c in pack.identity_categories]
+
+
+def person_categories(session: Session, person_id: str, *, today: date | None = None) -> list[HeldCategory]:
+    """The 参保身份 records of a person, those in force on ``today`` first (then by code and start), for the
+    category editor and the form's "证明材料未登记" hint. 普通 stored by an older import is left out: it is having
+    no other category."""
+    day = today or date.today()
+    pack = policy_pack_in_force(session, day)
+    names = {c.code: (c.name, c.hardship) for c in pack.identity_categories}
+    held = []
+    for record in session.scalars(select(PersonCategory).where(PersonCategory.person_id == person_id)):
+        if record.category_code == pack.ordinary_code:
+            continue
+        name, hardship = names.get(record.category_code, ("", False))
+        in_force = (record.valid_from is None or record.valid_from <= day) and (
+            record.valid_to is None or day <= record.valid_to
+        )
+        held.append(
+            HeldCategory(
+                id=record.id,
+                code=record.category_code,
+                name=name,
+                hardship=hardship,
+                proof_ref=record.proof_ref,
+                valid_from=record.valid_from,
+                valid_to=record.valid_to,
+                in_force=in_force,
+                proof_owed=category_proof_owed(pack, record.category_code, record.proof_ref),
+            )
+        )
+    held.sort(key=lambda c: (not c.in_force, c.code, c.valid_from or date.min))
+    return held
 
 
 def person_detail(session: Session, person_id: str, *, today: date | None = None) -> PersonDetail | None:

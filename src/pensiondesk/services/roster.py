@@ -69,7 +69,8 @@ class PersonFilter:
     ``category_code`` keeps persons holding that 参保身份 on ``today``; ``reaching_60_months`` keeps persons who
     are not yet 60 (the pension age) on ``today`` and reach it within that many months (即将到龄);
     ``missing_documents_year`` keeps migrant workers who still owe a document (委托书, 承诺书 …) for that year
-    (材料未交齐). ``today`` defaults to the day the query runs.
+    and persons holding a hardship category (低保, 特困 …) without its 证明材料编号 (材料未交齐). ``today``
+    defaults to the day the query runs.
     """
 
     text: str = ""
@@ -143,11 +144,15 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _extra_conditions(flt: PersonFilter, ordinary_code: str | None = None) -> list[ColumnElement[bool]]:
+def _extra_conditions(
+    flt: PersonFilter, ordinary_code: str | None = None, hardship_codes: Sequence[str] = ()
+) -> list[ColumnElement[bool]]:
     """WHERE clauses of the person-page filters beyond search, group and status.
 
     ``ordinary_code`` is the pack's 普通 (``PolicyPack.ordinary_code``): asked for, it keeps persons holding no other
-    category today, as 普通 is never stored (an older import's stored 普通 counts the same).
+    category today, as 普通 is never stored (an older import's stored 普通 counts the same). ``hardship_codes``
+    are the pack's hardship groups: one held today without its 证明材料编号 (imported from a roster) is a missing
+    document too (材料未交齐).
     """
     today = flt.today or date.today()
     conditions: list[ColumnElement[bool]] = []
@@ -173,10 +178,19 @@ def _extra_conditions(flt: PersonFilter, ordinary_code: str | None = None) -> li
         )
     if flt.missing_documents_year is not None:
         conditions.append(
-            exists().where(
-                MigrantDocument.person_id == Person.id,
-                MigrantDocument.year == flt.missing_documents_year,
-                MigrantDocument.received_on.is_(None),
+            or_(
+                exists().where(
+                    MigrantDocument.person_id == Person.id,
+                    MigrantDocument.year == flt.missing_documents_year,
+                    MigrantDocument.received_on.is_(None),
+                ),
+                exists().where(
+                    PersonCategory.person_id == Person.id,
+                    PersonCategory.category_code.in_(hardship_codes),
+                    or_(PersonCategory.proof_ref.is_(None), PersonCategory.proof_ref == ""),
+                    or_(PersonCategory.valid_from.is_(None), PersonCategory.valid_from <= today),
+                    or_(PersonCategory.valid_to.is_(None), PersonCategory.valid_to >= today),
+                ),
             )
         )
     return conditions
@@ -203,12 +217,14 @@ def list_person_ids(session: Session, flt: PersonFilter | None = None, *, limit:
         stmt = stmt.where(Person.group_id == flt.group_id)
     if flt.status is not None:
         stmt = stmt.where(Person.status == flt.status)
-    ordinary = None
-    if flt.category_code:
+    ordinary, hardship = None, []
+    if flt.category_code or flt.missing_documents_year is not None:
         from pensiondesk.services.people import policy_pack_in_force
 
-        ordinary = policy_pack_in_force(session, flt.today or date.today()).ordinary_code
-    for extra in _extra_conditions(flt, ordinary):
+        pack = policy_pack_in_force(session, flt.today or date.today())
+        ordinary = pack.ordinary_code
+        hardship = [c.code for c in pack.identity_categories if c.hardship]
+    for extra in _extra_conditions(flt, ordinary, hardship):
         stmt = stmt.where(extra)
     stmt = stmt.order_by(
         VillagerGroup.id.is_(None),

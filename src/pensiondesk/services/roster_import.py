@@ -831,6 +831,7 @@ def plan_import(
         if not lost_head or len(survivors) == len(batch):
             break
         batch = survivors
+    _note_proof_owed(rows, pack)
     # Pass 5: the 参保登记 the rows' 缴费档次 ask for (a few batched queries for the persons already there).
     if mapping.column_of(RosterField.TIER) is not None:
         _plan_registrations(session, rows, id_births, today)
@@ -851,6 +852,32 @@ def plan_import(
         skipped_rows=skipped,
         notes=table.notes,
     )
+
+
+def _note_proof_owed(rows: Sequence[PlannedRow], pack: PolicyPack) -> None:
+    """A row added with a hardship group (061 低保 …) gets a warning: a roster has no column for the proof
+    (证明材料编号) and validity, so they are still owed and must be entered on the person's page."""
+    names = {c.code: c.name for c in pack.identity_categories if c.hardship}
+    said: dict[tuple[str, ...], Problem | None] = {}
+    for row in rows:
+        if row.status is not RowStatus.ADD or not row.person.category_codes:
+            continue
+        key = tuple(row.person.category_codes)
+        if key not in said:
+            owed = [f"{code} {names[code]}" for code in dict.fromkeys(c.strip() for c in key) if code in names]
+            said[key] = (
+                _warning(
+                    "category_codes",
+                    f"{'、'.join(owed)}属于困难群体，花名册里没有证明材料编号和有效期：导入后请在人员信息中点"
+                    "“参保身份和证明材料…”补登",
+                    "proof_owed",
+                )
+                if owed
+                else None
+            )
+        problem = said[key]
+        if problem is not None:
+            row.problems.append(problem)
 
 
 _BATCH_ITEM = re.compile(r"第 ?(\d+) ?条")
