@@ -874,8 +874,15 @@ def check_person_inputs(
                         "duplicate_id",
                     )
                 )
+            # One hint per likely duplicate: a person also one digit away is told by the similar-ID hint below.
+            near = {other.id_number for other, _ in lookups.similar.get(number, ())}
             for other in lookups.by_name.get(row.name, []):
-                if other.birth_date == birth and other.id_number != number and other.person_id != existing_person_id:
+                if (
+                    other.birth_date == birth
+                    and other.id_number != number
+                    and other.person_id != existing_person_id
+                    and other.id_number not in near
+                ):
                     problems.append(
                         Problem(
                             "name",
@@ -886,7 +893,13 @@ def check_person_inputs(
                         )
                     )
             earlier = first_by_name_birth.setdefault((row.name, birth), row)
-            if earlier is not row and earlier.rid is not None and earlier.rid.number != number:
+            near_rows = {e.index for e, _ in batch_similar.get(row.index, ())} if first is row else set()
+            if (
+                earlier is not row
+                and earlier.rid is not None
+                and earlier.rid.number != number
+                and earlier.index not in near_rows
+            ):
                 problems.append(
                     Problem(
                         "name",
