@@ -76,8 +76,7 @@ def _default_report_path(source: Path) -> Path:
 
 
 def _print_plan(plan: ImportPlan) -> None:
-    headers = "、".join(str(r) for r in plan.header_rows)
-    print(f"文件：{plan.path.name}（工作表“{plan.sheet_name}”，表头在第{headers}行）")
+    print(f"文件：{plan.path.name}（{plan.header_place}）")
     for note in plan.notes:
         print(note)
     if plan.skipped_rows:

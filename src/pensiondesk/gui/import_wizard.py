@@ -511,7 +511,8 @@ class PreviewPage(QWizardPage):
         if plan.warning_rows:
             text += self.tr("（另有 %d 行有提示，仍会导入）") % plan.warning_rows
         self.counts_label.setText(text)
-        notes = [self.tr("工作表“%s”，表头在第 %d 行。") % (plan.sheet_name, plan.header_row), *plan.notes]
+        # Said by the import service, as the command line says it (a merged header: 表头在第3、4行).
+        notes = [plan.header_place + "。", *plan.notes]
         if plan.skipped_rows:
             shown = "、".join(str(n) for n in plan.skipped_rows[:10])
             notes.append(self.tr("没有姓名和身份证号、已跳过的行：%s") % shown)

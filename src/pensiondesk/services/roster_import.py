@@ -97,7 +97,7 @@ from pensiondesk.sheets.cells import (
     parse_tier,
 )
 from pensiondesk.sheets.columns import REPORT_COLUMNS, ColumnMapping, RosterField, propose_mapping
-from pensiondesk.sheets.reader import SheetError, SheetTable, read_table
+from pensiondesk.sheets.reader import SheetError, SheetTable, header_place, read_table, rows_text
 from pensiondesk.store.models import Person, Village, VillagerGroup
 
 __all__ = [
@@ -182,6 +182,11 @@ class ImportPlan:
     def header_row(self) -> int:
         """1-based row number of the (last) header row."""
         return self.header_rows[-1]
+
+    @property
+    def header_place(self) -> str:
+        """``工作表“花名册”，表头在第3、4行``: the one wording of the GUI and the CLI (``sheets.reader``)."""
+        return header_place(self.sheet_name, self.header_rows)
 
     def with_status(self, status: RowStatus) -> list[PlannedRow]:
         return [r for r in self.rows if r.status is status]
@@ -711,7 +716,7 @@ def _missing_columns(table: SheetTable, mapping: ColumnMapping) -> SheetError:
     missing = "、".join(f"“{f.label}”" for f in mapping.missing_required)
     found = "、".join(f"“{h}”" for h in table.headers if h) or "（空）"
     return SheetError(
-        f"文件“{table.path.name}”的表头（第{table.header_row}行）中找不到 {missing} 列。找到的列：{found}。"
+        f"文件“{table.path.name}”的表头（{rows_text(table.header_rows)}）中找不到 {missing} 列。找到的列：{found}。"
         "请在表头中写明“姓名”和“身份证号”，或在导入时指定各列对应的内容。",
         path=table.path,
     )

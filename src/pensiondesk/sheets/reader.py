@@ -44,10 +44,23 @@ __all__ = [
     "SheetError",
     "SheetTable",
     "find_header",
+    "header_place",
     "read_table",
+    "rows_text",
 ]
 
 CellValue: TypeAlias = str | int | float | bool | date | datetime | time | timedelta | None
+
+
+def rows_text(rows: Sequence[int]) -> str:
+    """Rows as a coordinator reads them: ``第4行``; a two-row (merged) header ``第3、4行``."""
+    return "第" + "、".join(str(r) for r in rows) + "行"
+
+
+def header_place(sheet_name: str, header_rows: Sequence[int]) -> str:
+    """Where the roster's header was found, said the same by the import window and the command line:
+    ``工作表“花名册”，表头在第3、4行`` (every row of a merged header, not only the last)."""
+    return f"工作表“{sheet_name}”，表头在{rows_text(header_rows)}"
 
 #: How many rows from the top may hold title lines and the header.
 HEADER_SCAN_ROWS = 30
@@ -112,6 +125,11 @@ class SheetTable:
     def header_row(self) -> int:
         """The 1-based row number of the (last) header row: data starts right below it."""
         return self.header_rows[-1]
+
+    @property
+    def header_place(self) -> str:
+        """``工作表“花名册”，表头在第3、4行`` (:func:`header_place`)."""
+        return header_place(self.sheet_name, self.header_rows)
 
     def row_number(self, index: int) -> int:
         """The 1-based Excel row number of ``rows[index]``."""
