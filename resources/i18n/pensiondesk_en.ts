@@ -798,6 +798,101 @@ The number can never be used for a receipt again and counts as lost when reconci
     </message>
 </context>
 <context>
+    <name>CategoryDialog</name>
+    <message>
+        <source>参保身份和证明材料 — %s</source>
+        <translation>Categories and proof — %s</translation>
+    </message>
+    <message>
+        <source>参保身份</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>证明材料编号</source>
+        <translation>Proof document no.</translation>
+    </message>
+    <message>
+        <source>有效期</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>低保证、残疾证等证明材料的编号</source>
+        <translation>Number of the subsistence allowance card, disability card or other proof</translation>
+    </message>
+    <message>
+        <source>年-月-日，例如 2026-01-01</source>
+        <translation>Year-month-day, e.g. 2026-01-01</translation>
+    </message>
+    <message>
+        <source>不填为长期有效</source>
+        <translation>Leave empty if it does not expire</translation>
+    </message>
+    <message>
+        <source>参保身份(&amp;C)：</source>
+        <translation>&amp;Category:</translation>
+    </message>
+    <message>
+        <source>证明材料编号(&amp;P)：</source>
+        <translation>&amp;Proof document no.:</translation>
+    </message>
+    <message>
+        <source>有效期自(&amp;F)：</source>
+        <translation>Valid &amp;from:</translation>
+    </message>
+    <message>
+        <source>有效期至(&amp;T)：</source>
+        <translation>Valid un&amp;til:</translation>
+    </message>
+    <message>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>%s 至 %s</source>
+        <translation>%s to %s</translation>
+    </message>
+    <message>
+        <source>长期</source>
+        <translation>no end</translation>
+    </message>
+    <message>
+        <source>缺证明材料，请补登</source>
+        <translation>Proof missing: please enter it</translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <source>未登记</source>
+        <translation>Not entered</translation>
+    </message>
+    <message>
+        <source>新增：%s %s</source>
+        <translation>Add: %s %s</translation>
+    </message>
+    <message>
+        <source>日期请按 年-月-日 填写，例如 2026-01-01</source>
+        <translation>Write the date as year-month-day, e.g. 2026-01-01</translation>
+    </message>
+    <message>
+        <source>不能保存</source>
+        <translation>Cannot save</translation>
+    </message>
+    <message>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+</context>
+<context>
     <name>CollectTab</name>
     <message>
         <source>输入或粘贴身份证号（或后 6 位），按回车</source>
@@ -1680,8 +1775,12 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
         <translation>Papers missing</translation>
     </message>
     <message>
+        <source>外出务工人员今年的委托书、承诺书等材料还没有交齐，或低保、特困等身份还没有登记证明材料</source>
+        <translation>Migrant workers whose papers for this year (power of attorney, pledge, etc.) are not all in yet, or persons in a hardship category (subsistence allowance, extreme poverty, etc.) whose proof is not entered</translation>
+    </message>
+    <message>
         <source>外出务工人员今年的委托书、承诺书等材料还没有交齐</source>
-        <translation>Migrant workers whose papers for this year (power of attorney, pledge, etc.) are not all in yet</translation>
+        <translation type="vanished">Migrant workers whose papers for this year (power of attorney, pledge, etc.) are not all in yet</translation>
     </message>
     <message>
         <source>清除筛选</source>
@@ -3269,7 +3368,19 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     </message>
     <message>
         <source>参保身份（可多选）</source>
-        <translation>Category (choose any that apply)</translation>
+        <translation type="vanished">Category (choose any that apply)</translation>
+    </message>
+    <message>
+        <source>参保身份（可多选；都不选即为“普通”）</source>
+        <translation>Category (choose any that apply; none means &quot;ordinary&quot;)</translation>
+    </message>
+    <message>
+        <source>参保身份和证明材料(&amp;C)…</source>
+        <translation>&amp;Categories and proof…</translation>
+    </message>
+    <message>
+        <source>补登低保、特困、残疾等身份的证明材料编号和有效期，或增加参保身份</source>
+        <translation>Enter the proof document number and validity of a subsistence allowance, extreme poverty, disability or other category, or add a category</translation>
     </message>
     <message>
         <source>参保条件</source>
@@ -3326,6 +3437,14 @@ Screen font: WenQuanYi Micro Hei (Apache License 2.0).</translation>
     <message>
         <source>还没有设置本村，不能登记人员；请先在设置中选择本村</source>
         <translation>The village has not been set up, so nobody can be registered; choose the village in Settings first</translation>
+    </message>
+    <message>
+        <source>“%s”还没有登记证明材料编号和有效期：请点“参保身份和证明材料…”补登</source>
+        <translation>&quot;%s&quot; has no proof document number or validity yet: enter them under &quot;Categories and proof…&quot;</translation>
+    </message>
+    <message>
+        <source>“%s %s”属于困难群体：保存后请登记证明材料编号和有效期</source>
+        <translation>&quot;%s %s&quot; is a hardship category: after saving, enter its proof document number and validity</translation>
     </message>
     <message>
         <source>请填写姓名和公民身份号码</source>
@@ -3508,7 +3627,7 @@ If it is a typing mistake, choose Cancel and change it to the name of an existin
     </message>
     <message>
         <source>工作表“%s”，表头在第 %d 行。</source>
-        <translation>Sheet &quot;%s&quot;, header on row %d.</translation>
+        <translation type="vanished">Sheet &quot;%s&quot;, header on row %d.</translation>
     </message>
     <message>
         <source>没有姓名和身份证号、已跳过的行：%s</source>

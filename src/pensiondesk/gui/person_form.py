@@ -263,7 +263,7 @@ class PersonForm(QDialog):
             self._groups = [g.name for g in group_choices(session, self._village_id)]
             self._categories: list[CategoryChoice] = category_choices(session, today)
             self._detail: PersonDetail | None = person_detail(session, person_id) if person_id else None
-            #: The person's 参保身份 records: a hardship group without its proof is said under the boxes.
+            # The person's 参保身份 records: a hardship group without its proof is said under the boxes.
             self._held: list[HeldCategory] = (
                 person_categories(session, person_id, today=today) if person_id else []
             )
