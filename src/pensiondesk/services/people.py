@@ -875,13 +875,12 @@ def check_person_inputs(
                     )
                 )
             # One hint per likely duplicate: a person also one digit away is told by the similar-ID hint below.
-            near = {other.id_number for other, _ in lookups.similar.get(number, ())}
             for other in lookups.by_name.get(row.name, []):
                 if (
                     other.birth_date == birth
                     and other.id_number != number
                     and other.person_id != existing_person_id
-                    and other.id_number not in near
+                    and not any(near.id_number == other.id_number for near, _ in lookups.similar.get(number, ()))
                 ):
                     problems.append(
                         Problem(
@@ -893,12 +892,11 @@ def check_person_inputs(
                         )
                     )
             earlier = first_by_name_birth.setdefault((row.name, birth), row)
-            near_rows = {e.index for e, _ in batch_similar.get(row.index, ())} if first is row else set()
             if (
                 earlier is not row
                 and earlier.rid is not None
                 and earlier.rid.number != number
-                and earlier.index not in near_rows
+                and not (first is row and any(near is earlier for near, _ in batch_similar.get(row.index, ())))
             ):
                 problems.append(
                     Problem(
