@@ -66,6 +66,22 @@ def test_the_check_lists_both_kinds(db: Database, village_id: str, pairs: dict[s
     assert reasons[DuplicateKind.SIMILAR_ID] == "身份证号前 17 位只有第 6 位数字不同，姓名读音相近"
 
 
+def test_a_pair_flagged_both_ways_is_listed_once(db: Database, village_id: str) -> None:
+    """The same name and birth date and IDs one digit apart: one entry (QA: the same pair was listed twice)."""
+    first = add(db, village_id, "赵敏", make_id(date(1985, 5, 5), 13))
+    second = add(db, village_id, "赵敏", make_id(date(1985, 5, 5), 15))
+    with db.session() as s:
+        items = likely_duplicates(s, village_id)
+    assert [(i.pair.kind, {i.pair.first.person_id, i.pair.second.person_id}) for i in items] == [
+        (DuplicateKind.SIMILAR_ID, {first, second})
+    ]
+    assert items[0].pair.reason == "身份证号前 17 位只有第 17 位数字不同，姓名、出生日期也相同"
+    with db.session() as s:
+        dismiss(s, WANG, first, second, DuplicateKind.SIMILAR_ID, "核对户口簿，系双胞胎")
+    with db.session() as s:
+        assert likely_duplicates(s, village_id) == []  # one decision for the one pair
+
+
 def test_not_the_same_person_hides_the_pair_until_undone(
     db: Database, village_id: str, pairs: dict[str, tuple[str, str]]
 ) -> None:

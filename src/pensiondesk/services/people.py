@@ -2453,6 +2453,8 @@ def find_duplicates(session: Session, village_id: str) -> list[DuplicatePair]:
     * ID numbers one digit or one adjacent swap apart — the numbers are bucketed on "all but one block" keys
       (see ``_block_keys``) and only numbers sharing a bucket are compared, so 100,000 persons take a fraction
       of a second instead of 5·10⁹ comparisons.
+
+    A pair that is both is listed once, as a similar ID whose reason says the name and birth date agree too.
     """
     groups = (
         select(Person.name, Person.birth_date)
@@ -2517,9 +2519,23 @@ def find_duplicates(session: Session, village_id: str) -> list[DuplicatePair]:
     for chunk in _chunks(need):
         for row in session.execute(person_query().where(Person.id.in_(chunk))):
             people[row.id] = DuplicatePerson(*row)
+    # A pair flagged both ways is listed once (QA: it was listed twice), as a similar ID: that says how the
+    # numbers differ, and the reason says the name and birth date agree too.
+    both: set[frozenset[str]] = set()
     for a, b, how in similar:
         first, second = people[numbers[a][0]], people[numbers[b][0]]
-        names = "姓名相同" if first.name == second.name else "姓名读音相近"
+        if first.name == second.name and first.birth_date == second.birth_date:
+            both.add(frozenset((first.person_id, second.person_id)))
+            names = "姓名、出生日期也相同"
+        else:
+            names = "姓名相同" if first.name == second.name else "姓名读音相近"
         pairs.append(DuplicatePair(DuplicateKind.SIMILAR_ID, first, second, f"身份证号{how}，{names}"))
+    if both:
+        pairs = [
+            p
+            for p in pairs
+            if p.kind is not DuplicateKind.SAME_NAME_AND_BIRTH
+            or frozenset((p.first.person_id, p.second.person_id)) not in both
+        ]
     pairs.sort(key=lambda p: (p.first.group_name or "", p.first.name, p.first.id_number, p.kind.value))
     return pairs
