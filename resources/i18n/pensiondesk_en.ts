@@ -1783,6 +1783,14 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
         <translation type="vanished">Migrant workers whose papers for this year (power of attorney, pledge, etc.) are not all in yet</translation>
     </message>
     <message>
+        <source>关系待核对</source>
+        <translation>Relation to check</translation>
+    </message>
+    <message>
+        <source>户主变更后，与户主的关系还没有核对的人员；在“家庭”（Ctrl+H）中核对</source>
+        <translation>People whose relation to the head has not been checked since the head changed; check it in Household (Ctrl+H)</translation>
+    </message>
+    <message>
         <source>清除筛选</source>
         <translation>Clear filters</translation>
     </message>
@@ -1948,7 +1956,6 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     <name>HouseholdDialog</name>
     <message>
         <source>姓名</source>
-        <extracomment>Members whose relation is still the one to the old head (待核对), with the suggested new relation.</extracomment>
         <translation>Name</translation>
     </message>
     <message>
@@ -2036,8 +2043,20 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
         <translation>%s (to check)</translation>
     </message>
     <message>
+        <source>这是与原户主 %s 的关系，%s 户主变更后还没有核对；选中后点“改关系”</source>
+        <translation>This is the relation to the former head %s and has not been checked since the head changed on %s; select the member and click Change relation</translation>
+    </message>
+    <message>
+        <source>（未记录）</source>
+        <translation>(not recorded)</translation>
+    </message>
+    <message>
+        <source>原户主</source>
+        <translation>the former head</translation>
+    </message>
+    <message>
         <source>这是与原户主的关系，户主变更后还没有核对；选中后点“改关系”</source>
-        <translation>This is the relation to the former head and has not been checked since the head changed; select the member and click Change relation</translation>
+        <translation type="vanished">This is the relation to the former head and has not been checked since the head changed; select the member and click Change relation</translation>
     </message>
     <message>
         <source>户主已变更：标“待核对”的 %d 人与户主的关系还是对原户主的，请选中后点“改关系”（Alt+R）核对。</source>
@@ -2045,11 +2064,11 @@ Check the address and code and click &quot;Enrol&quot; again; if you cannot conn
     </message>
     <message>
         <source>关系待核对</source>
-        <translation>Relations to check</translation>
+        <translation type="vanished">Relation to check</translation>
     </message>
     <message>
         <source>还有 %d 人与新户主的关系没有核对（标“待核对”）。关闭后不再标出，仍要关闭吗？</source>
-        <translation>The relation to the new head of %d member(s) has not been checked (marked “to check”). The marks are not kept after closing. Close anyway?</translation>
+        <translation type="vanished">The relation to the new head of %d member(s) has not been checked (marked “to check”). The marks are not kept after closing. Close anyway?</translation>
     </message>
     <message>
         <source>不能办理</source>
@@ -3543,7 +3562,7 @@ If it is a typing mistake, choose Cancel and change it to the name of an existin
     <name>PersonTableModel</name>
     <message>
         <source>序号</source>
-        <extracomment>Something that opens a database session for a ``with`` block (``Database.session`` in the application). The role under which every cell answers its person&apos;s id. Rows fetched together when a row is missing: about four screenfuls, centred on the row asked for. Most rows kept in memory; the least recently painted are dropped first.</extracomment>
+        <extracomment>Something that opens a database session for a ``with`` block (``Database.session`` in the application). The role under which every cell answers its person&apos;s id. Background of a relation still to check (the household window&apos;s 待核对 colour). Rows fetched together when a row is missing: about four screenfuls, centred on the row asked for. Most rows kept in memory; the least recently painted are dropped first.</extracomment>
         <translation>No.</translation>
     </message>
     <message>
@@ -3579,8 +3598,16 @@ If it is a typing mistake, choose Cancel and change it to the name of an existin
         <translation>Phone</translation>
     </message>
     <message>
+        <source>户主已变更为 %s，这是与原户主的关系，还没有核对；按 Ctrl+H 打开“家庭”核对</source>
+        <translation>The head is now %s; this is the relation to the former head and has not been checked; press Ctrl+H to check it in Household</translation>
+    </message>
+    <message>
         <source>户主：%s</source>
         <translation>Head: %s</translation>
+    </message>
+    <message>
+        <source>%s（待核对）</source>
+        <translation>%s (to check)</translation>
     </message>
 </context>
 <context>

@@ -247,7 +247,7 @@ def test_manual_viewer_order(qtbot: QtBot) -> None:
 
 def test_person_page_filters_then_actions_then_list(window: MainWindow) -> None:
     page = window.person_page
-    walked = tab_walk(page.search_box, 15)
+    walked = tab_walk(page.search_box, 16)
     assert walked == [
         "查找：姓名、身份证号或拼音首字母",
         "村民小组",
@@ -255,6 +255,7 @@ def test_person_page_filters_then_actions_then_list(window: MainWindow) -> None:
         "参保身份",
         "即将到龄（3个月内）",
         "材料未交齐",
+        "关系待核对",
         "新增人员（Ctrl+N）",
         "修改（回车）",
         "家庭（Ctrl+H）",

@@ -866,7 +866,8 @@ def test_set_relation_after_a_head_change(db: Database, family: dict[str, str]) 
         person = set_relation(s, WANG, family["li"], Relation.PARENT, base_version=1)
         assert person.relation is Relation.PARENT and person.version == 2
     after = counts(db)
-    assert (after["audit_entry"], after["sync_outbox"]) == (before_audit + 1, before_outbox + 1)
+    # Two audit entries: the relation, and its 待核对 mark (left by the head change) going; one outbox row.
+    assert (after["audit_entry"], after["sync_outbox"]) == (before_audit + 2, before_outbox + 1)
     with db.session() as s:
         assert s.get(Person, family["li"]).relation is Relation.PARENT  # type: ignore[union-attr]
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "set_relation")).one()
@@ -903,10 +904,16 @@ def test_set_relation_refusals_write_nothing(db: Database, village_id: str, fami
     assert "请关闭后重新打开再修改" in refused(family["li"], Relation.PARENT, base_version=7)
     assert "找不到这个人员" in refused("no-such-person", Relation.PARENT)
     assert every_row(db) == before
-    # The same relation again is no change: nothing is written, the version stays.
+    # The same relation again confirms it: only the 待核对 mark goes (with its audit entry); the version stays.
     with db.session() as s:
         assert set_relation(s, WANG, family["li"], Relation.SPOUSE, base_version=1).version == 1
-    assert every_row(db) == before
+    confirmed = every_row(db)
+    assert confirmed["person"] == before["person"] and confirmed["sync_outbox"] == before["sync_outbox"]
+    assert confirmed["relation_check"] == [] and len(confirmed["audit_entry"]) == len(before["audit_entry"]) + 1
+    # Once more: nothing is written at all.
+    with db.session() as s:
+        assert set_relation(s, WANG, family["li"], Relation.SPOUSE, base_version=1).version == 1
+    assert every_row(db) == confirmed
 
 
 def test_a_member_in_the_household_is_told_to_use_relation_change(db: Database, family: dict[str, str]) -> None:

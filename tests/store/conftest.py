@@ -22,7 +22,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 BASELINE_FIXTURE = DATA_DIR / "schema_0001.sqlite"
 
 #: A later revision that rebuilds ``person`` and ``household`` (the FK cycle) the way SQLite batch mode does:
-#: create a copy, move the rows, drop the original, rename. Eleven tables point at ``person``.
+#: create a copy, move the rows, drop the original, rename. Thirteen tables point at ``person``.
 REBUILD_PERSON_UP = """
 with op.batch_alter_table("person", recreate="always") as batch_op:
     batch_op.add_column(sa.Column("wechat", sa.String(length=64), nullable=True))

@@ -1,4 +1,4 @@
-"""People subcommands (人员): ``pensiondesk import roster`` and ``pensiondesk export roster``.
+"""People subcommands (人员): ``import roster``, ``export roster`` and ``person relation``.
 
 ``import roster FILE`` reads a county roster (花名册: .xlsx, .xls, .ods, .csv), checks every row and adds the good
 ones in one transaction; when the roster has a 缴费档次 column it also enters the 参保登记 its rows ask for (录入,
@@ -9,6 +9,11 @@ is imported, and the reason is printed and written to the report.
 
 ``export roster --out FILE.xlsx`` writes the registration roster (参保花名册), or with ``--list`` one of the
 eligibility lists of a year.
+
+``person relation ID_NUMBER RELATION`` changes a member's 与户主关系 (改关系 in the household window), or confirms it
+when RELATION is the one already recorded; either way a 待核对 mark left by a change of head goes. ``person relation
+--pending`` lists everyone whose relation is still 待核对. Exit codes: 0 done; 1 refused (the reason is printed,
+nothing written: a 复核员, the head himself, an unknown ID …); 2 the command line or the database cannot be used.
 
 The operator is ``$PENSIONDESK_USER`` (default ``coordinator``) until logins exist; the village is the database's
 ``village_id`` setting.
@@ -36,6 +41,7 @@ from pensiondesk.cli import (
 )
 
 if TYPE_CHECKING:
+    from pensiondesk.domain.codes import Relation
     from pensiondesk.services.recording import Actor
     from pensiondesk.services.roster_import import ImportPlan
 
@@ -217,8 +223,93 @@ def _year(text: str) -> int:
     return value
 
 
+def _relation(text: str) -> Relation:
+    """与户主关系 as typed: its Chinese name (配偶, 子, 女, 父母, 岳父母 …) or its code (spouse …); 户主 is refused
+    by the service with the way to change the head."""
+    from pensiondesk.domain.codes import Relation
+
+    typed = "".join(text.split())
+    for relation in Relation:
+        if typed in (relation.value, relation.label, *relation.label.split("/")):
+            return relation
+    names = "、".join(r.label for r in Relation if r is not Relation.HEAD)
+    raise CliError(f"不认识的与户主关系“{text}”；可写：{names}")
+
+
+def cmd_person_relation(args: argparse.Namespace) -> int:
+    """Change or confirm one member's relation to the household head, or list the relations still to check."""
+    from pensiondesk.services import accounts, people
+    from pensiondesk.services.pensioner_common import find_person_by_id_number
+    from pensiondesk.services.people_types import ServiceError
+    from pensiondesk.services.person_queries import household_of
+
+    if args.pending:
+        if args.number or args.relation:
+            raise CliError("--pending 只列出待核对的人，不能同时写身份证号或关系。")
+        return _print_relations_to_check(args)
+    if not args.number or not args.relation:
+        raise CliError(
+            "请写身份证号和与户主的关系，例如：pensiondesk person relation 11010519491231002X 父母；"
+            "或用 --pending 列出与户主关系待核对的人。"
+        )
+    relation = _relation(args.relation)
+    actor = accounts.current_actor()
+    db = open_village_database(args)
+    try:
+        with db.session(immediate=True) as session:
+            person = find_person_by_id_number(session, args.number)
+            view = household_of(session, person.id)
+            member = next((m for m in view.members if m.person_id == person.id), None) if view else None
+            was, pending = person.relation, member is not None and member.to_check
+            head = (view.head_name if view is not None else None) or "（未指定）"
+            people.set_relation(session, actor, person.id, relation)
+            name = person.name
+    except ServiceError as error:
+        print(f"错误：{error.user_message}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        db.close()
+    if was != relation:
+        old = was.label if was is not None else "未填"
+        checked = "（户主变更后的待核对已完成）" if pending else ""
+        print(f"已把{name}与户主{head}的关系由“{old}”改为“{relation.label}”{checked}。")
+    elif pending:
+        print(f"已核对：{name}与户主{head}的关系是“{relation.label}”，不再标为待核对。")
+    else:
+        print(f"{name}与户主{head}的关系已经是“{relation.label}”，没有改动。")
+    return EXIT_OK
+
+
+def _print_relations_to_check(args: argparse.Namespace) -> int:
+    from pensiondesk.services.person_queries import current_village_id, relations_to_check
+
+    db = open_village_database(args)
+    try:
+        with db.session() as session:
+            items = relations_to_check(session, current_village_id(session))
+    finally:
+        db.close()
+    if not items:
+        print("没有与户主关系待核对的人员。")
+        return EXIT_OK
+    for number, item in enumerate(items, start=1):
+        group = f"，{item.group_name}" if item.group_name else ""
+        recorded = item.relation.label if item.relation is not None else "未填"
+        old_head = f"（对原户主{item.old_head_name}）" if item.old_head_name else ""
+        suggested = f"，建议“{item.suggested.label}”" if item.suggested is not None else ""
+        print(
+            f"{number}. {item.name}（{item.id_number}{group}）：户主{item.head_name or '（未指定）'}，"
+            f"现登记“{recorded}”{old_head}{suggested}；{item.since.isoformat()} 户主变更后待核对"
+        )
+    print(
+        f"共 {len(items)} 人与户主关系待核对。请对照户口簿，用 pensiondesk person relation 身份证号 关系 确认或修改"
+        "（写现登记的关系即为确认），或在程序的“家庭”（Ctrl+H）里点“改关系”。"
+    )
+    return EXIT_OK
+
+
 def register(subparsers: Subparsers) -> None:
-    """Add ``import roster`` and ``export roster``."""
+    """Add ``import roster``, ``export roster`` and ``person relation``."""
     imports = subgroup(subparsers, "import", "导入数据")
     p = add_command(
         imports, "roster", cmd_import_roster, "导入花名册（.xlsx、.xls、.ods、.csv）：逐行检查，合格的一次性新增"
@@ -244,3 +335,19 @@ def register(subparsers: Subparsers) -> None:
         "reaching60 即将年满60周岁人员；ineligible 不符合参保条件人员",
     )
     p.add_argument("--year", type=_year, help="年度（默认：今年）")
+
+    persons = subgroup(subparsers, "person", "人员")
+    p = add_command(
+        persons,
+        "relation",
+        cmd_person_relation,
+        "改与户主关系（写现有的关系即为核对确认）；--pending 列出户主变更后与户主关系待核对的人",
+    )
+    p.add_argument("number", nargs="?", metavar="ID_NUMBER", help="人员的身份证号")
+    p.add_argument(
+        "relation",
+        nargs="?",
+        metavar="RELATION",
+        help="与户主的关系：配偶、子、女、父母、公婆、岳父母、女婿、儿媳、孙子女、祖父母、兄弟姐妹、其他",
+    )
+    p.add_argument("--pending", action="store_true", help="列出户主变更后与户主关系还没有核对的人")

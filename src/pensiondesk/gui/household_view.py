@@ -5,10 +5,11 @@ corrects a member's relation to the head (改关系) or starts a new household w
 Every change goes through :mod:`pensiondesk.services.people`, which refuses what would break a household (a head
 leaving members behind) and says why in plain Chinese; the view re-reads the household afterwards.
 
-After 设为户主 the other members still carry their relation to the old head: the view marks them 待核对 and at
-once walks the coordinator through them one by one (改关系, with a relation suggested by
-:mod:`pensiondesk.domain.households` where the old relations tell it); each is confirmed or changed by a person,
-never rewritten silently. Esc stops the walk; the rest stay marked while the window is open.
+After 设为户主 the other members still carry their relation to the old head: the service marks them 待核对 (kept
+in the database, with the relation :mod:`pensiondesk.domain.households` suggests where the old relations tell it),
+and the view at once walks the coordinator through them one by one (改关系); each is confirmed or changed by a
+person, never rewritten silently. Esc stops the walk; the rest stay marked — here whenever the household is
+opened again, and in the person list (关系待核对) — until they are checked.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pensiondesk.domain.codes import PersonStatus, Relation
-from pensiondesk.domain.households import old_head_becomes, suggest_member_relations
+from pensiondesk.domain.households import old_head_becomes
 from pensiondesk.gui.errors import show_error, show_store_error
 from pensiondesk.gui.person_form import current_actor
 from pensiondesk.gui.person_model import SessionFactory
@@ -96,9 +97,6 @@ class HouseholdDialog(QDialog):
         self._actor = actor
         self.household: HouseholdView | None = None
         self.changed = False
-        #: Members whose relation is still the one to the old head (待核对), with the suggested new relation.
-        self.to_check: dict[str, Relation | None] = {}
-        self._old_head_name: str | None = None
 
         self.heading = QLabel()
         self.heading.setObjectName("householdHeading")
@@ -161,6 +159,13 @@ class HouseholdDialog(QDialog):
 
     # --- reading --------------------------------------------------------------------------------------------
 
+    @property
+    def to_check(self) -> dict[str, Relation | None]:
+        """Members whose relation is still the one to an earlier head (待核对), with the suggested new relation."""
+        if self.household is None:
+            return {}
+        return {member.person_id: member.suggested for member in self.household.to_check}
+
     def reload(self, select: str | None = None) -> None:
         """Re-read the household (after a change, or when opened); select ``select``, else the person it was
         opened for."""
@@ -171,15 +176,12 @@ class HouseholdDialog(QDialog):
         household = self.household
         self.table.setRowCount(0)
         if household is None:
-            self.to_check.clear()
             self.check_hint.hide()
             self.setWindowTitle(self.tr("家庭 — %s") % name)
             self.heading.setText(self.tr("%s 还没有归入任何一户") % name)
             self.facts.setText(self.tr("可以点“单独立户”让他（她）当户主，或点“迁入他户”加入已有的一户。"))
             self._update_buttons()
             return
-        members_here = {member.person_id for member in household.members if not member.is_head}
-        self.to_check = {pid: hint for pid, hint in self.to_check.items() if pid in members_here}
         head = household.head_name or self.tr("（未指定户主）")
         self.setWindowTitle(self.tr("家庭 — 户主：%s") % head)
         self.heading.setText(self.tr("户主：%s　　共 %d 人") % (head, len(household.members)))
@@ -194,7 +196,7 @@ class HouseholdDialog(QDialog):
         selected_row = 0
         for row, member in enumerate(household.members):
             relation = self.tr("户主") if member.is_head else (member.relation.label if member.relation else "")
-            pending = member.person_id in self.to_check
+            pending = member.to_check
             if pending:
                 relation = self.tr("%s（待核对）") % relation
             cells = [member.name, member.id_number, relation, member.status.label]
@@ -209,16 +211,21 @@ class HouseholdDialog(QDialog):
                     item.setFont(font)
                 if pending and column == 2:
                     item.setBackground(QColor(TO_CHECK_COLOUR))
-                    item.setToolTip(self.tr("这是与原户主的关系，户主变更后还没有核对；选中后点“改关系”"))
+                    since = member.check_since.isoformat() if member.check_since else ""
+                    item.setToolTip(
+                        self.tr("这是与原户主 %s 的关系，%s 户主变更后还没有核对；选中后点“改关系”")
+                        % (member.old_head_name or self.tr("（未记录）"), since)
+                    )
                 self.table.setItem(row, column, item)
             if member.person_id == wanted:
                 selected_row = row
-        if self.to_check:
+        pending_count = len(household.to_check)
+        if pending_count:
             self.check_hint.setText(
                 self.tr("户主已变更：标“待核对”的 %d 人与户主的关系还是对原户主的，请选中后点“改关系”（Alt+R）核对。")
-                % len(self.to_check)
+                % pending_count
             )
-        self.check_hint.setVisible(bool(self.to_check))
+        self.check_hint.setVisible(bool(pending_count))
         self.table.selectRow(selected_row)
         self._update_buttons()
 
@@ -253,21 +260,6 @@ class HouseholdDialog(QDialog):
         )
         for button in (self.move_button, self.head_button, self.relation_button, self.new_household_button):
             button.setToolTip(refusal)
-
-    def done(self, result: int) -> None:
-        """Closing with relations still 待核对 asks first: the marks are not kept once the window is closed."""
-        if self.to_check and self.isVisible():
-            answer = QMessageBox.question(
-                self,
-                self.tr("关系待核对"),
-                self.tr("还有 %d 人与新户主的关系没有核对（标“待核对”）。关闭后不再标出，仍要关闭吗？")
-                % len(self.to_check),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().done(result)
 
     # --- changes --------------------------------------------------------------------------------------------
 
@@ -307,7 +299,6 @@ class HouseholdDialog(QDialog):
             with self._session_factory() as session:
                 people.move_to_household(session, self._actor(), person_id, choice.household_id, relation)
 
-        self.to_check.pop(person_id, None)
         self._run(act, self.tr("已迁入%s户。") % choice.head_name)
 
     def make_selected_head(self) -> None:
@@ -335,13 +326,9 @@ class HouseholdDialog(QDialog):
                     session, self._actor(), household.household_id, person_id, old_head_relation=relation
                 )
 
-        suggestions = suggest_member_relations(new_head.relation, [(m.relation, m.sex) for m in others])
         done = None if others else self.tr("户主已变更。")
         if not self._run(act, done, select=others[0].person_id if others else person_id):
             return
-        self._old_head_name = household.head_name
-        self.to_check = {m.person_id: hint for m, hint in zip(others, suggestions, strict=True)}
-        self.reload(others[0].person_id if others else person_id)
         self.check_relations()
 
     def check_relations(self) -> None:
@@ -363,40 +350,32 @@ class HouseholdDialog(QDialog):
             self._edit_relation(person_id)
 
     def _edit_relation(self, person_id: str, step: tuple[int, int] | None = None) -> bool:
-        """Ask for one member's relation and change it; True when it was confirmed or changed."""
+        """Ask for one member's relation and change or confirm it; True when it was confirmed or changed."""
         household = self.household
         member = self._member(person_id)
         if household is None or member is None or member.is_head:
             return False
-        pending = person_id in self.to_check
         dialog = RelationDialog(
             member.name,
             household.head_name,
             member.relation,
-            old_head_name=self._old_head_name if pending else None,
-            suggestion=self.to_check.get(person_id),
+            old_head_name=(member.old_head_name or self.tr("原户主")) if member.to_check else None,
+            suggestion=member.suggested,
             step=step,
             parent=self,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.relation is None:
             return False
         relation = dialog.relation
-        if relation == member.relation:  # confirmed as it is: nothing to write, only the mark goes
-            self.to_check.pop(person_id, None)
-            self.reload(person_id)
-            return True
+        if relation == member.relation and not member.to_check:
+            return True  # the same relation, nothing to confirm: nothing to write
 
         def act() -> None:
+            # The same relation confirms it (the 待核对 mark goes); another one changes it (and the mark goes).
             with self._session_factory() as session:
                 people.set_relation(session, self._actor(), person_id, relation, base_version=member.version)
 
-        suggestion = self.to_check.pop(person_id, None)
-        if self._run(act, None, select=person_id):
-            return True
-        if pending:  # refused: still to check
-            self.to_check[person_id] = suggestion
-            self.reload(person_id)
-        return False
+        return self._run(act, None, select=person_id)
 
     def start_household(self) -> None:
         """单独立户: the selected person becomes the head of a new household."""
@@ -408,7 +387,6 @@ class HouseholdDialog(QDialog):
             with self._session_factory() as session:
                 people.create_household(session, self._actor(), person_id)
 
-        self.to_check.pop(person_id, None)
         if self._run(act, self.tr("已单独立户，本人为户主。")):
             self._person_id = person_id
             self.reload()

@@ -90,7 +90,7 @@ _COLUMN_SAMPLES = (
     "0000-00-00",  # 出生日期
     "000000000000000000",  # 公民身份号码 (measured in the fixed-pitch font)
     "第十二村民小组",  # 村民小组
-    "与户主关系",  # 与户主关系
+    "配偶（待核对）",  # 与户主关系, with the mark of a relation still to check after a change of head
     "参保缴费",  # 参保状态
     "13900000000",  # 联系电话
 )

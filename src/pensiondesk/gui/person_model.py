@@ -10,6 +10,9 @@ With ``first_ids``, a new model first loads only that many ids (the first screen
 only the top rows while sorting) and appends the rest right after the first paint (rows inserted, so nothing the
 coordinator sees moves): the person page opens on 100,000 persons without waiting for all their ids.
 
+A person whose 与户主关系 is still to be checked after a change of household head (关系待核对) shows it in the
+与户主关系 cell: "子（待核对）" on an amber background, with a tooltip saying where to check it.
+
 Every cached row carries the stamp of the moment it was fetched; :meth:`PersonTableModel.refresh` moves the
 stamp on, so rows fetched before are re-read the next time they are painted.
 """
@@ -76,6 +79,8 @@ _ALIGNMENT = {
     Column.PHONE: _LEFT,
 }
 _TERMINATED_COLOUR = QColor(128, 128, 128)
+#: Background of a relation still to check (the household window's 待核对 colour).
+_TO_CHECK_COLOUR = QColor("#fff3c4")
 
 
 class PersonTableModel(QAbstractTableModel):
@@ -228,6 +233,11 @@ class PersonTableModel(QAbstractTableModel):
             return self._ids[index.row()]
         if role == Qt.ItemDataRole.FontRole:
             return self._id_number_font if column == Column.ID_NUMBER else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column != Column.RELATION:
+                return None
+            marked = self._row(index.row())
+            return _TO_CHECK_COLOUR if marked is not None and marked.relation_to_check else None
         if role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
@@ -242,9 +252,15 @@ class PersonTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return _TERMINATED_COLOUR if person.is_terminated else None  # the whole row, 序号 included
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.RELATION and person.relation_to_check:
+                return self.tr("户主已变更为 %s，这是与原户主的关系，还没有核对；按 Ctrl+H 打开“家庭”核对") % (
+                    person.household_head
+                )
             if column == Column.RELATION and person.household_head:
                 return self.tr("户主：%s") % person.household_head
             return None
+        if column == Column.RELATION and person.relation_to_check:
+            return self.tr("%s（待核对）") % person.relation
         return _display(person, Column(column))
 
     # --- fetching -------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The person page's filter bar and actions (人员页面的筛选和操作按钮).
 
-:class:`FilterBar` narrows the person list by 村民小组, 参保状态, 参保身份, 即将到龄 (the next three months) and
-材料未交齐 (migrant workers' documents still owed this year, or a hardship category's proof not entered); together
-with the search box it makes the :class:`~pensiondesk.services.roster.PersonFilter` the list is loaded with.
+:class:`FilterBar` narrows the person list by 村民小组, 参保状态, 参保身份, 即将到龄 (the next three months),
+材料未交齐 (migrant workers' documents still owed this year, or a hardship category's proof not entered) and 关系待核对
+(relations to the household head still to check after a change of head); together with the search box it makes
+the :class:`~pensiondesk.services.roster.PersonFilter` the list is loaded with.
 
 :class:`PersonActions` holds what the coordinator does from the list — 新增人员 (Ctrl+N), 修改 (Enter or a
 double-click), 家庭 (Ctrl+H), 参保登记 (Ctrl+G), 导入花名册… (Ctrl+I), 导出花名册… (Ctrl+E), 审核 (Ctrl+R) — opening
@@ -71,7 +72,8 @@ class PersonListPage(Protocol):
 
 
 class FilterBar(QWidget):
-    """筛选: group, status, category, reaching 60 and missing documents; :attr:`changed` when any changes."""
+    """筛选: group, status, category, reaching 60, missing documents and relations to check; :attr:`changed` when
+    any changes."""
 
     changed = Signal()
 
@@ -97,6 +99,9 @@ class FilterBar(QWidget):
         self.documents_box.setToolTip(
             self.tr("外出务工人员今年的委托书、承诺书等材料还没有交齐，或低保、特困等身份还没有登记证明材料")
         )
+        self.relation_box = QCheckBox(self.tr("关系待核对"))
+        self.relation_box.setObjectName("filterRelationToCheck")
+        self.relation_box.setToolTip(self.tr("户主变更后，与户主的关系还没有核对的人员；在“家庭”（Ctrl+H）中核对"))
         self.clear_button = QPushButton(self.tr("清除筛选"))
         self.clear_button.setObjectName("clearFilters")
         self.clear_button.setAutoDefault(False)
@@ -120,6 +125,7 @@ class FilterBar(QWidget):
             layout.addWidget(pair)
         layout.addWidget(self.reaching_box)
         layout.addWidget(self.documents_box)
+        layout.addWidget(self.relation_box)
         layout.addWidget(self.clear_button)
         for combo in (self.group_combo, self.status_combo, self.category_combo):
             # Narrow enough to shrink with the window (larger text on a 1366-pixel screen); the list that drops
@@ -128,7 +134,7 @@ class FilterBar(QWidget):
             if combo is not self.group_combo:  # the group list fits its names (reload_choices)
                 combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self._changed)
-        for box in (self.reaching_box, self.documents_box):
+        for box in (self.reaching_box, self.documents_box, self.relation_box):
             box.toggled.connect(self._changed)
         self._update_clear()
 
@@ -176,6 +182,7 @@ class FilterBar(QWidget):
             category_code=self.category_combo.currentData(),
             reaching_60_months=REACHING_60_MONTHS if self.reaching_box.isChecked() else None,
             missing_documents_year=today.year if self.documents_box.isChecked() else None,
+            relation_to_check=self.relation_box.isChecked(),
             today=self.today,
         )
 
@@ -183,17 +190,18 @@ class FilterBar(QWidget):
         """True when any filter narrows the list."""
         return any(
             combo.currentIndex() > 0 for combo in (self.group_combo, self.status_combo, self.category_combo)
-        ) or (self.reaching_box.isChecked() or self.documents_box.isChecked())
+        ) or any(box.isChecked() for box in (self.reaching_box, self.documents_box, self.relation_box))
 
     def clear(self) -> None:
         """清除筛选: show everyone again (the search box is left as it is)."""
-        widgets = (self.group_combo, self.status_combo, self.category_combo, self.reaching_box, self.documents_box)
+        boxes = (self.reaching_box, self.documents_box, self.relation_box)
+        widgets = (self.group_combo, self.status_combo, self.category_combo, *boxes)
         for widget in widgets:
             widget.blockSignals(True)
         for combo in (self.group_combo, self.status_combo, self.category_combo):
             combo.setCurrentIndex(0)
-        self.reaching_box.setChecked(False)
-        self.documents_box.setChecked(False)
+        for box in boxes:
+            box.setChecked(False)
         for widget in widgets:
             widget.blockSignals(False)
         self._changed()

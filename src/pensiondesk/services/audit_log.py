@@ -41,6 +41,10 @@ ACTION_LABELS = {
     "set_household_head": "设定户主",
     "move_to_household": "迁入其他户",
     "set_relation": "变更与户主关系",
+    "mark_relation_check": "与户主关系待核对（户主已变更）",
+    "confirm_relation": "已核对与户主关系",
+    "relation_check_settled": "与户主关系不再待核对（户主变更时已定）",
+    "relation_check_left": "与户主关系不再待核对（已离开该户）",
     "create_group": "新建村民小组",
     "rename_group": "村民小组改名",
     "enrolled_by_county": "县里已参保",
@@ -116,6 +120,8 @@ _EXTRA_FIELD_LABELS = {
     "entered_by": "录入人",
     "reviewed_by": "复核人",
     "head_person_id": "户主",
+    "old_head_person_id": "原户主",
+    "suggested_relation": "建议的关系",
     "category": "人员类别",
     "code": "编码",
     "created_at": "创建时间",
@@ -129,6 +135,7 @@ _EXTRA_FIELD_LABELS = {
 _CODED_FIELDS: dict[str, type[Sex | Relation | PersonStatus | ReviewState | SurvivalMethod | SurvivalResult]] = {
     "sex": Sex,
     "relation": Relation,
+    "suggested_relation": Relation,
     "status": PersonStatus,
     "review_state": ReviewState,
     "method": SurvivalMethod,
@@ -267,8 +274,13 @@ def _person_of(entity_type: str, entity_id: str, before: Any, after: Any) -> str
     return None
 
 
+#: Village working records that are not synced (so not in ``RECORD_TYPE_LABELS``) but are audited.
+_LOCAL_RECORD_LABELS = {"relation_check": "关系待核对", "duplicate_dismissal": "不是同一人判定"}
+
+
 def _entity_text(entity_type: str, entity_id: str) -> str:
-    return f"{RECORD_TYPE_LABELS.get(entity_type, entity_type)} {entity_id[:8]}"
+    label = RECORD_TYPE_LABELS.get(entity_type) or _LOCAL_RECORD_LABELS.get(entity_type, entity_type)
+    return f"{label} {entity_id[:8]}"
 
 
 def entry_rows(session: Session, seqs: Sequence[int]) -> dict[int, AuditRow]:

@@ -40,6 +40,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pensiondesk.domain.codes import MigrantDocumentKind, PersonStatus, Relation, Sex
+from pensiondesk.domain.households import suggest_member_relations
 from pensiondesk.domain.idnumber import (
     InvalidIdNumber,
     ResidentId,
@@ -69,6 +70,7 @@ from pensiondesk.store.models import (
     Person,
     PersonCategory,
     PolicyPackRecord,
+    RelationCheck,
     Village,
     VillagerGroup,
     new_uuid,
@@ -1861,8 +1863,70 @@ def _leaving_check(session: Session, person: Person) -> Household | None:
     return old
 
 
+def _unmark_relation(session: Session, actor: Actor, person_id: str, *, action: str) -> bool:
+    """Delete the person's 待核对 mark, if there is one, with its audit entry (village working data: no outbox
+    row); True when there was one."""
+    mark = session.get(RelationCheck, person_id)
+    if mark is None:
+        return False
+    before = snapshot(mark)
+    session.delete(mark)
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="relation_check",
+        entity_id=person_id,
+        before=before,
+        after=None,
+        sync=False,
+    )
+    return True
+
+
+def _mark_relation(
+    session: Session, actor: Actor, member: Person, old_head_id: str | None, suggestion: Relation | None
+) -> None:
+    """Mark ``member``'s relation 待核对 after a head change (stated against ``old_head_id``), with ``suggestion``.
+
+    A member already marked still carries the relation to the head before that one: the mark keeps that head
+    and loses its suggestion (worked out against a head the relation never referred to).
+    """
+    mark = session.get(RelationCheck, member.id)
+    if mark is None:
+        mark = RelationCheck(
+            person_id=member.id,
+            old_head_person_id=old_head_id,
+            suggested_relation=suggestion,
+            created_by=actor.username,
+            updated_by=actor.username,
+        )
+        session.add(mark)
+        before = None
+    else:
+        before = snapshot(mark)
+        mark.suggested_relation = None
+        mark.updated_by = actor.username
+        mark.updated_at = utcnow()
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action="mark_relation_check",
+        entity_type="relation_check",
+        entity_id=member.id,
+        before=before,
+        after=snapshot(mark),
+        sync=False,
+    )
+
+
 def _leave(session: Session, actor: Actor, person: Person, old: Household | None) -> None:
-    """A head leaving a household with nobody else in it: the household keeps its record, without a head."""
+    """Leaving a household: a 待核对 mark goes (the relation is given anew for the new household); a head leaving
+    a household with nobody else in it leaves it without a head (the household keeps its record)."""
+    if old is not None:
+        _unmark_relation(session, actor, person.id, action="relation_check_left")
     if old is not None and old.head_person_id == person.id:
         before = snapshot(old)
         old.head_person_id = None
@@ -1945,8 +2009,11 @@ def set_household_head(
 ) -> Household:
     """Make a member the new 户主 (变更户主); the old head gets ``old_head_relation`` (e.g. 父母 or 配偶).
 
-    ``relations`` may give the other members' new relations to the new head (person id → relation); members not
-    listed keep theirs, which the coordinator should then review.
+    ``relations`` may give the other members' new relations to the new head (person id → relation). Members not
+    listed keep theirs, still stated against the old head: each is marked 待核对 (``relation_check``) with the
+    relation :func:`~pensiondesk.domain.households.suggest_member_relations` suggests where the old relations tell
+    it, until a person confirms or changes it (:func:`set_relation`) or the member leaves. A member whose mark
+    refers to the head that is now head again (a head change undone) needs no check any more: the mark goes.
     """
     require_entry(actor, "调整家庭户")
     household = _get_household(session, household_id)
@@ -1964,7 +2031,22 @@ def set_household_head(
             raise ServiceError("要修改关系的人不在这一户里；请刷新后重试")
         if relation is Relation.HEAD:
             raise ServiceError("一户只能有一位户主；其他成员的关系不能是“户主”")
-    old_head = members.get(household.head_person_id) if household.head_person_id else None
+    old_head_id = household.head_person_id
+    old_head = members.get(old_head_id) if old_head_id else None
+    marks = {
+        mark.person_id: mark
+        for mark in session.scalars(select(RelationCheck).where(RelationCheck.person_id.in_(list(members))))
+    }
+    # The new head's relation tells the others' only when it was to the old head (not itself still 待核对).
+    new_head_was = person.relation if person.id not in marks else None
+    unchecked = [m for m in members.values() if m.id not in extra and m.id not in (person.id, old_head_id)]
+    suggestions = dict(
+        zip(
+            [m.id for m in unchecked],
+            suggest_member_relations(new_head_was, [(m.relation, m.sex) for m in unchecked]),
+            strict=True,
+        )
+    )
     before_household = snapshot(household)
     if old_head is not None:
         before = snapshot(old_head)
@@ -1982,6 +2064,15 @@ def set_household_head(
             _save_person(session, actor, member, before, action="set_household_head")
     household.head_person_id = person.id
     _record_household(session, actor, household, before_household, "set_household_head")
+    for member_id, mark in marks.items():
+        if member_id not in suggestions or mark.old_head_person_id == person.id:
+            _unmark_relation(session, actor, member_id, action="relation_check_settled")
+    for member in unchecked:
+        earlier = marks.get(member.id)
+        if earlier is None:
+            _mark_relation(session, actor, member, old_head_id, suggestions[member.id])
+        elif earlier.old_head_person_id != person.id:
+            _mark_relation(session, actor, member, earlier.old_head_person_id, None)
     return household
 
 
@@ -1993,7 +2084,10 @@ def set_relation(
     Only a member who is not the head: the head's relation is 户主 and changes only through
     :func:`set_household_head`, and nobody else can become 户主 here. Audited like the other person updates; the
     person's ``version`` goes up by one and ``base_version`` (the version the caller showed) refuses the change if
-    someone changed the person since. The same relation again is no change: nothing is written.
+    someone changed the person since. The same relation again changes nothing in the person's record.
+
+    Either way the relation is now confirmed against the current head: a 待核对 mark left by a head change is
+    deleted (its own audit entry, ``confirm_relation``; not sent to the county).
     """
     require_entry(actor, "调整家庭户")
     person = _get_person(session, person_id)
@@ -2005,6 +2099,7 @@ def set_relation(
         raise ServiceError(f"{person.name}是本户户主，与户主关系就是“户主”；要更换户主，请选中新户主后点“设为户主”")
     if relation is Relation.HEAD:
         raise ServiceError(f"一户只能有一位户主；要让{person.name}当户主，请选中他（她）后点“设为户主”")
+    _unmark_relation(session, actor, person.id, action="confirm_relation")
     if person.relation == relation:
         return person
     before = snapshot(person)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -24,6 +24,7 @@ from pensiondesk.store.models import (
     Person,
     PersonCategory,
     Registration,
+    RelationCheck,
     Setting,
     VillagerGroup,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "HouseholdView",
     "IdReading",
     "PersonDetail",
+    "RelationToCheck",
     "birth_dates",
     "category_choices",
     "current_village_id",
@@ -48,6 +50,7 @@ __all__ = [
     "person_detail",
     "person_id_by_id_number",
     "read_id_number",
+    "relations_to_check",
 ]
 
 #: Most households offered when the coordinator looks for one to move a member into.
@@ -143,6 +146,11 @@ class HouseholdMember:
     status: PersonStatus
     sex: Sex | None = None
     version: int | None = None  # the person's version, for a change made from the view (refused if stale)
+    #: 待核对: the relation is still the one to an earlier head (``relation_check``), since when, to whom.
+    to_check: bool = False
+    suggested: Relation | None = None  # the relation suggested for the current head, when the old ones tell it
+    old_head_name: str | None = None
+    check_since: date | None = None  # the local day of the head change
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +171,26 @@ class HouseholdView:
                 return member.name
         return None
 
+    @property
+    def to_check(self) -> tuple[HouseholdMember, ...]:
+        """The members whose relation is 待核对, in the view's order."""
+        return tuple(member for member in self.members if member.to_check)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationToCheck:
+    """A person whose 与户主关系 still needs checking after a change of head (与户主关系待核对)."""
+
+    person_id: str
+    name: str
+    id_number: str
+    group_name: str | None
+    head_name: str | None  # the household's head now
+    relation: Relation | None  # as stored: the relation to ``old_head_name``
+    old_head_name: str | None
+    suggested: Relation | None
+    since: date  # the local day of the head change
+
 
 @dataclass(frozen=True, slots=True)
 class HouseholdChoice:
@@ -174,6 +202,11 @@ class HouseholdChoice:
     group_name: str | None
     number: str | None
     size: int
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    """The local calendar day of a stored (naive UTC) moment."""
+    return moment.replace(tzinfo=UTC).astimezone().date() if moment is not None else None
 
 
 def current_village_id(session: Session) -> str | None:
@@ -323,14 +356,42 @@ def household_of(session: Session, person_id: str) -> HouseholdView | None:
     if household is None:
         return None
     group_name = session.scalar(select(VillagerGroup.name).where(VillagerGroup.id == household.group_id))
+    old_head = aliased(Person)
     rows = session.execute(
-        select(Person.id, Person.name, Person.id_number, Person.relation, Person.status, Person.sex, Person.version)
+        select(
+            Person.id,
+            Person.name,
+            Person.id_number,
+            Person.relation,
+            Person.status,
+            Person.sex,
+            Person.version,
+            RelationCheck.person_id,
+            RelationCheck.suggested_relation,
+            old_head.name,
+            RelationCheck.created_at,
+        )
+        .outerjoin(RelationCheck, RelationCheck.person_id == Person.id)
+        .outerjoin(old_head, old_head.id == RelationCheck.old_head_person_id)
         .where(Person.household_id == household.id)
         .order_by(Person.name, Person.id_number)
     ).all()
     members = [
-        HouseholdMember(pid, name, number, relation, pid == household.head_person_id, status, sex, version)
-        for pid, name, number, relation, status, sex, version in rows
+        HouseholdMember(
+            pid,
+            name,
+            number,
+            relation,
+            pid == household.head_person_id,
+            status,
+            sex,
+            version,
+            to_check=marked is not None,
+            suggested=suggested,
+            old_head_name=old_head_name,
+            check_since=_local_day(since),
+        )
+        for pid, name, number, relation, status, sex, version, marked, suggested, old_head_name, since in rows
     ]
     members.sort(key=lambda m: not m.is_head)  # stable: the head first, the others stay by name
     return HouseholdView(
@@ -341,6 +402,34 @@ def household_of(session: Session, person_id: str) -> HouseholdView | None:
         head_person_id=household.head_person_id,
         members=tuple(members),
     )
+
+
+def relations_to_check(session: Session, village_id: str | None = None) -> list[RelationToCheck]:
+    """Everyone whose 与户主关系 is 待核对 (after a change of head), in the village's groups and households order;
+    the whole database when ``village_id`` is ``None``."""
+    head, old_head = aliased(Person), aliased(Person)
+    query = (
+        select(
+            Person.id,
+            Person.name,
+            Person.id_number,
+            VillagerGroup.name,
+            head.name,
+            Person.relation,
+            old_head.name,
+            RelationCheck.suggested_relation,
+            RelationCheck.created_at,
+        )
+        .join(RelationCheck, RelationCheck.person_id == Person.id)
+        .outerjoin(VillagerGroup, VillagerGroup.id == Person.group_id)
+        .outerjoin(Household, Household.id == Person.household_id)
+        .outerjoin(head, head.id == Household.head_person_id)
+        .outerjoin(old_head, old_head.id == RelationCheck.old_head_person_id)
+        .order_by(VillagerGroup.sort_order, VillagerGroup.name, Household.number, head.name, Person.name, Person.id)
+    )
+    if village_id is not None:
+        query = query.where(Person.village_id == village_id)
+    return [RelationToCheck(*row[:-1], _local_day(row[-1]) or date.today()) for row in session.execute(query)]
 
 
 def household_choices(

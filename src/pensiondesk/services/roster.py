@@ -32,6 +32,7 @@ from pensiondesk.store.models import (
     MigrantDocument,
     Person,
     PersonCategory,
+    RelationCheck,
     Setting,
     Township,
     Village,
@@ -69,8 +70,9 @@ class PersonFilter:
     ``category_code`` keeps persons holding that 参保身份 on ``today``; ``reaching_60_months`` keeps persons who
     are not yet 60 (the pension age) on ``today`` and reach it within that many months (即将到龄);
     ``missing_documents_year`` keeps migrant workers who still owe a document (委托书, 承诺书 …) for that year
-    and persons holding a hardship category (低保, 特困 …) without its 证明材料编号 (材料未交齐). ``today``
-    defaults to the day the query runs.
+    and persons holding a hardship category (低保, 特困 …) without its 证明材料编号 (材料未交齐);
+    ``relation_to_check`` keeps persons whose 与户主关系 is still to be checked after a change of household head
+    (关系待核对). ``today`` defaults to the day the query runs.
     """
 
     text: str = ""
@@ -79,6 +81,7 @@ class PersonFilter:
     category_code: str | None = None
     reaching_60_months: int | None = None
     missing_documents_year: int | None = None
+    relation_to_check: bool = False
     today: date | None = None
 
 
@@ -97,6 +100,7 @@ class PersonRow:
     status: str  # 参保状态 label
     phone: str  # 联系电话, "" when none
     is_terminated: bool  # 已终止: the list greys these out
+    relation_to_check: bool = False  # 与户主关系待核对 after a change of head: the list marks the relation
 
 
 def _prefix_range(column: SQLColumnExpression[str], prefix: str) -> ColumnElement[bool]:
@@ -193,6 +197,9 @@ def _extra_conditions(
                 ),
             )
         )
+    if flt.relation_to_check:
+        # The marks are few (one per member left to check): SQLite reads them and probes person by its key.
+        conditions.append(Person.id.in_(select(RelationCheck.person_id)))
     return conditions
 
 
@@ -271,10 +278,12 @@ _FETCH_ROWS = (
         _HEAD.name,
         Person.status,
         Person.phone,
+        RelationCheck.person_id,
     )
     .outerjoin(VillagerGroup, VillagerGroup.id == Person.group_id)
     .outerjoin(Household, Household.id == Person.household_id)
     .outerjoin(_HEAD, _HEAD.id == Household.head_person_id)
+    .outerjoin(RelationCheck, RelationCheck.person_id == Person.id)
     .where(Person.id.in_(bindparam("ids", expanding=True)))
 )
 
@@ -299,6 +308,7 @@ def fetch_person_rows(session: Session, ids: Sequence[str]) -> dict[str, PersonR
             head_name,
             status,
             phone,
+            marked,
         ) in connection.execute(_FETCH_ROWS, {"ids": list(chunk)}):
             rows[pid] = PersonRow(
                 id=pid,
@@ -312,6 +322,7 @@ def fetch_person_rows(session: Session, ids: Sequence[str]) -> dict[str, PersonR
                 status=_label(status),
                 phone=phone or "",
                 is_terminated=status == PersonStatus.TERMINATED,
+                relation_to_check=marked is not None,
             )
     return rows
 

@@ -272,6 +272,23 @@ class DuplicateDismissal(Stamped, Base):
     note: Mapped[str | None] = mapped_column(String(200))  # how it was checked, e.g. 核对户口簿，系双胞胎
 
 
+class RelationCheck(Stamped, Base):
+    """与户主关系待核对: a member whose 与户主关系 is still stated against an earlier head (变更户主后).
+
+    Written by the head change (``services.people.set_household_head``) for every member it did not give a new
+    relation, with the relation ``domain.households`` suggests where the old relations tell it; deleted when a
+    person confirms or changes the relation (``set_relation``), or when the member leaves the household or
+    becomes its head. ``created_at`` is when the relation began to need checking; ``old_head_person_id`` is the
+    head the stored relation refers to. One row per person at most. Village working data: audited, not sent to
+    the county (the relation itself is, when it changes) and never a change of the person's record or version.
+    """
+
+    __tablename__ = "relation_check"
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    old_head_person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    suggested_relation: Mapped[Relation | None] = mapped_column(coded(Relation))
+
+
 class Registration(Stamped, Base):
     """参保登记: the registration form and its review (录入 → 初审 → 上报 → 审核/退回)."""
 
