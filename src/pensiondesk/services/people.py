@@ -527,7 +527,48 @@ class _Prepared:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _prepare(index: int, inp: PersonInput, today: date, pack: PolicyPack) -> _Prepared:
+class _PackAnswers:
+    """The policy pack's answers for one batch, each distinct question asked once: a roster repeats the same few
+    参保身份 codes and 缴费档次 on every row (the answers are the pack's, which does not change within a batch)."""
+
+    def __init__(self, pack: PolicyPack) -> None:
+        self.pack = pack
+        self._categories: dict[str, Problem | None] = {}
+        self._tiers: dict[tuple[str, tuple[str, ...]], Problem | None] = {}
+
+    def category_problem(self, code: str) -> Problem | None:
+        """The problem of a 参保身份 code the pack does not define (``None``: it does)."""
+        try:
+            return self._categories[code]
+        except KeyError:
+            pass
+        problem: Problem | None = None
+        try:
+            self.pack.category(code)
+        except PolicyLookupError:
+            known = "、".join(f"{c.code} {c.name}" for c in self.pack.identity_categories)
+            problem = Problem(
+                "category_codes",
+                f"参保身份代码“{code}”在当前策略包中没有定义；可用的代码：{known}",
+                Severity.ERROR,
+                "category",
+            )
+        self._categories[code] = problem
+        return problem
+
+    def tier_problem(self, tier_yuan: str | None, codes: list[str]) -> Problem | None:
+        """:func:`_tier_problem` of the pack."""
+        if tier_yuan is None:
+            return None
+        key = (tier_yuan, tuple(codes))
+        try:
+            return self._tiers[key]
+        except KeyError:
+            problem = self._tiers[key] = _tier_problem(tier_yuan, codes, self.pack)
+            return problem
+
+
+def _prepare(index: int, inp: PersonInput, today: date, answers: _PackAnswers) -> _Prepared:
     problems: list[Problem] = []
     name = inp.name.strip() if isinstance(inp.name, str) else ""
     bad_name = name_problem(name)
@@ -570,21 +611,12 @@ def _prepare(index: int, inp: PersonInput, today: date, pack: PolicyPack) -> _Pr
         code = raw.strip()
         if not code or code in codes:
             continue
-        try:
-            pack.category(code)
-        except PolicyLookupError:
-            known = "、".join(f"{c.code} {c.name}" for c in pack.identity_categories)
-            problems.append(
-                Problem(
-                    "category_codes",
-                    f"参保身份代码“{code}”在当前策略包中没有定义；可用的代码：{known}",
-                    Severity.ERROR,
-                    "category",
-                )
-            )
+        bad_code = answers.category_problem(code)
+        if bad_code is not None:
+            problems.append(bad_code)
             continue
         codes.append(code)
-    tier = _tier_problem(inp.tier_yuan, codes, pack)
+    tier = answers.tier_problem(inp.tier_yuan, codes)
     if tier is not None:
         problems.append(tier)
 
@@ -808,7 +840,8 @@ def check_person_inputs(
     pending = pending_heads or ()
     pending_numbers = {normalize(p) for p in pending if "\x1f" not in p}
     pending_keys = {p for p in pending if "\x1f" in p}
-    rows = [_prepare(i, inp, day, pack) for i, inp in enumerate(inputs)]
+    answers = _PackAnswers(pack)
+    rows = [_prepare(i, inp, day, answers) for i, inp in enumerate(inputs)]
 
     initials: dict[str, str] = {}
 
@@ -1057,7 +1090,7 @@ def add_person(
     if errors:
         raise ServiceError(errors)
     pack = policy_pack_in_force(session, day)
-    prepared = _prepare(0, inp, day, pack)
+    prepared = _prepare(0, inp, day, _PackAnswers(pack))
     rid = prepared.rid
     assert rid is not None
 
