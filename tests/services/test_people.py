@@ -326,6 +326,45 @@ def test_large_batch_finds_near_ids_among_registered_people(db: Database, villag
     assert all(not errors(problems) for problems in results)
 
 
+def test_large_batch_near_ids_are_what_bucketing_everything_finds(db: Database, village_id: str) -> None:
+    """The registered near IDs of a large batch are bucketed only in the groups (pinyin initials) that hold a
+    registered number: the same matches, in the same order, as bucketing every number — a person near two
+    registered ones, a number both registered and in the batch under other initials, groups with none."""
+    birth = date(1980, 5, 5)
+    registered = [
+        head("张三", make_id(birth, 11)),
+        head("张山", make_id(birth, 13)),
+        head("李四", make_id(birth, 15)),
+        head("张杉", make_id(birth, 97)),
+        head("王五", make_id(date(1990, 1, 1), 21)),
+    ]
+    with db.session() as s:
+        add_persons(s, WANG, registered, village_id=village_id, today=TODAY)
+    batch = [
+        ("张思", make_id(birth, 17)),  # near 张三 and 张杉 (zs; 张山's number is 李山's below)
+        ("张森", make_id(birth, 31)),  # near 张三 only
+        ("李斯", make_id(birth, 19)),  # near 李四 (ls)
+        ("李山", make_id(birth, 13)),  # 张山's number under other initials
+        ("赵六", make_id(birth, 51)),  # no registered zl
+        ("王武", make_id(date(1990, 1, 1), 12)),  # 021 → 012: a swap
+    ] + [(p.name, p.id_number) for p in roster(150, seed=5)]
+    numbers = {number: pinyin_initials(name) for name, number in batch}
+    with db.session() as s:
+        lookups = people._Lookups(s, village_id)
+        lookups.load(numbers, (), (), ())
+        stored = {number: initials for number, initials in s.execute(select(Person.id_number, Person.name_initials))}
+    expected: dict[str, list[tuple[str, str]]] = {}
+    for a, b, how in people._similar_pairs({**stored, **numbers}):  # what the lookup did before: every number
+        if a in numbers and b in stored:
+            expected.setdefault(a, []).append((b, how))
+        if b in numbers and a in stored:
+            expected.setdefault(b, []).append((a, how))
+    found = {number: [(known.id_number, how) for known, how in near] for number, near in lookups.similar.items()}
+    assert found == expected
+    assert sorted(other for other, _ in found[make_id(birth, 17)]) == [make_id(birth, 11), make_id(birth, 97)]
+    assert make_id(date(1990, 1, 1), 12) in found and make_id(birth, 51) not in found
+
+
 def test_new_group_warning_only_when_the_village_has_groups(db: Database, village_id: str, zhang: str) -> None:
     with db.session() as s:
         problems = check_person_input(s, head("李四", LI_ID, group="第一组"), village_id=village_id, today=TODAY)

@@ -495,7 +495,13 @@ class _Lookups:
                 for number, name_initials in self.session.execute(select(Person.id_number, Person.name_initials))
             }
             batch = set(numbers)
-            for a, b, how in _similar_pairs({**stored, **numbers}):
+            merged = {**stored, **numbers}
+            # Only pairs with a registered number count. A group (pinyin initials) holding no registered number
+            # has no such pair, so its numbers are left out; every other group keeps all its numbers in the same
+            # order, hence the same buckets and pairs in the same order. (Into an empty village: no work at all;
+            # the pairs within the batch are the caller's, found on their own.)
+            registered_groups = {merged[number] for number in stored}
+            for a, b, how in _similar_pairs({n: group for n, group in merged.items() if group in registered_groups}):
                 if a in batch and b in stored:
                     matches[a].append((b, how))
                 if b in batch and a in stored:
