@@ -122,6 +122,10 @@ def test_phone_formats() -> None:
     assert phone_problem(None) is None
     message = phone_problem("12345")
     assert message is not None and "11 位" in message and "区号" in message
+    # Plain 11-digit numbers (a short path): a mobile starts 13–19; 10…, 11…, 12… are not numbers.
+    for second in "0123456789":
+        assert (phone_problem(f"1{second}812345678") is None) is (second in "3456789"), second
+    assert phone_problem("23812345678") is not None and phone_problem("1381234567８") is None
 
 
 def test_a_clean_input_has_no_problems(db: Database, village_id: str) -> None:

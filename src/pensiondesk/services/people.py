@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Final, Literal, Protocol, TypeVar
 
 from sqlalchemy import func, select
@@ -220,6 +221,15 @@ def phone_problem(phone: str | None) -> str | None:
     A mobile number is 11 digits starting with 1 (``+86``/``86`` in front is accepted); a landline needs its
     area code (0371-12345678, (0371)12345678, 037112345678), optionally with an extension.
     """
+    if (
+        phone is not None
+        and len(phone) == 11
+        and phone[0] == "1"
+        and phone[1] in "3456789"
+        and phone.isascii()
+        and phone.isdigit()
+    ):
+        return None  # a plain mobile number, most of a roster: nothing to clean
     text = _clean(phone)
     if text is None:
         return None
@@ -1398,8 +1408,14 @@ def add_persons(
     if insert_person.stored("birth_date", date(2001, 2, 3)) != "2001-02-03":
         raise RuntimeError("SQLAlchemy stores dates differently than this bulk path assumes (ISO text)")
 
-    def stored_row(after: Mapping[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
-        return tuple(stamps_stored[c] if c in stamps_stored else after[c] for c in columns)
+    # A row's values in column order with the stamps in their stored form: one merged dict read by an itemgetter.
+    getters = {
+        columns: itemgetter(*columns)
+        for columns in (_GROUP_COLUMNS, _HOUSEHOLD_COLUMNS, _PERSON_COLUMNS, _CATEGORY_COLUMNS)
+    }
+
+    def stored_row(after: dict[str, Any], columns: tuple[str, ...]) -> tuple[Any, ...]:
+        return tuple(getters[columns](after | stamps_stored))
 
     order = _next_group_order(session, village_id)
     group_rows = []
