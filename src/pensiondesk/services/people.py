@@ -1219,6 +1219,8 @@ _GROUP_COLUMNS: Final = tuple(attr.key for attr in VillagerGroup.__mapper__.colu
 _HOUSEHOLD_COLUMNS: Final = tuple(attr.key for attr in Household.__mapper__.column_attrs)
 _PERSON_COLUMNS: Final = tuple(attr.key for attr in Person.__mapper__.column_attrs)
 _CATEGORY_COLUMNS: Final = tuple(attr.key for attr in PersonCategory.__mapper__.column_attrs)
+
+
 @dataclass
 class _BulkRow:
     """One input of the bulk path, resolved."""
