@@ -1094,6 +1094,65 @@ def test_block_keys_catch_every_one_digit_change_and_adjacent_swap() -> None:
     assert len(set(_neighbours(number))) == len(_neighbours(number)) == 17 * 9 + swaps
 
 
+def _similar_pairs_bucketing_everything(numbers: dict[str, str]) -> list[tuple[str, str, str]]:
+    """``people._similar_pairs`` as it was until 2026-12-04: one bucket per (group, key) over all the numbers."""
+    from collections import defaultdict
+
+    from pensiondesk.services.people import _block_keys, how_similar
+
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for number, group in numbers.items():
+        if len(number) == 18:
+            for key in _block_keys(number):
+                buckets[group + "\x1f" + key].append(number)
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pair = (a, b) if a < b else (b, a)
+                how = how_similar(a, b)
+                if pair not in seen and how is not None:
+                    seen.add(pair)
+                    found.append((pair[0], pair[1], how))
+    return found
+
+
+def test_similar_pairs_group_by_group_find_the_same_pairs_in_each_numbers_order() -> None:
+    """Searching each initials group on its own finds exactly the pairs bucketing everything at once found, and
+    lists every number's pairs in the same order (twins and triplets one digit apart, swaps, groups of 1, 2, many)."""
+    import random
+
+    from pensiondesk.services.people import _similar_pairs
+
+    rng = random.Random(20261204)
+    numbers: dict[str, str] = {}
+    for _ in range(3000):
+        birth = date(rng.randint(1940, 2020), rng.randint(1, 12), rng.randint(1, 28))
+        seq = rng.randrange(1, 990)
+        initials = "".join(rng.choice("zwlyh") for _ in range(rng.choice((2, 3))))
+        numbers[make_id(birth, seq)] = initials
+        for step in range(rng.choice((0, 0, 0, 1, 2, 3))):  # siblings born the same day, near sequence numbers
+            numbers[make_id(birth, seq + 2 * (step + 1))] = initials if rng.random() < 0.8 else "x"
+        if rng.random() < 0.05:  # a swap of the 15th and 16th digits
+            swapped = f"{seq:03d}"
+            numbers[make_id(birth, int(swapped[1] + swapped[0] + swapped[2]))] = initials
+    numbers["12345"] = "zw"  # not 18 characters: never paired
+    expected = _similar_pairs_bucketing_everything(numbers)
+    found = list(_similar_pairs(numbers))
+    assert sorted(found) == sorted(expected) and len(found) > 300
+
+    def by_number(pairs: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str, str]]]:
+        listed: dict[str, list[tuple[str, str, str]]] = {}
+        for pair in pairs:
+            for number in pair[:2]:
+                listed.setdefault(number, []).append(pair)
+        return listed
+
+    assert by_number(found) == by_number(expected)
+    assert any(len(pairs) > 2 for pairs in by_number(found).values())  # numbers with several near ones
+
+
 def test_module_exports_what_the_importer_uses() -> None:
     for name in ("check_person_input", "check_person_inputs", "add_persons", "Cancelled", "policy_pack_in_force"):
         assert hasattr(people, name)

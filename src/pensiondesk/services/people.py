@@ -346,20 +346,39 @@ def _similar_pairs(numbers: Mapping[str, str]) -> Iterator[tuple[str, str, str]]
     """(a, b, how) for every pair of numbers one digit or one adjacent swap apart *within the same group*, once.
 
     ``numbers`` maps each ID number to its group — the pinyin initials of the person's name, since a near ID counts
-    only when the names agree (:func:`names_agree`; the same name has the same initials). Grouping first keeps the
-    buckets tiny: 100,000 residents are a fraction of a second.
+    only when the names agree (:func:`names_agree`; the same name has the same initials). Each group is searched
+    on its own: a group of one has no pair, a group of two is one comparison, a larger one is bucketed (only
+    numbers sharing a bucket are compared). 100,000 residents are a fraction of a second.
+
+    The pairs of one group come in the order of its numbers in ``numbers`` (bucket by bucket), so a number's
+    pairs are always listed in the same order; pairs of different groups share no number.
     """
-    buckets: dict[str, list[str]] = defaultdict(list)
+    groups: dict[str, list[str]] = defaultdict(list)
     for number, group in numbers.items():
         if len(number) == 18:
-            for key in _block_keys(number):
-                buckets[group + "\x1f" + key].append(number)
+            groups[group].append(number)
+    for members in groups.values():
+        if len(members) == 2:
+            a, b = members
+            how = how_similar(a, b)
+            if how is not None:
+                yield (a, b, how) if a < b else (b, a, how)
+        elif len(members) > 2:
+            yield from _bucketed_pairs(members)
+
+
+def _bucketed_pairs(members: Sequence[str]) -> Iterator[tuple[str, str, str]]:
+    """The near pairs among ``members`` (one group), found by comparing only numbers that share a bucket."""
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for number in members:
+        for key in _block_keys(number):
+            buckets[key].append(number)
     seen: set[tuple[str, str]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
+    for bucket in buckets.values():
+        if len(bucket) < 2:
             continue
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
+        for i, a in enumerate(bucket):
+            for b in bucket[i + 1 :]:
                 pair = (a, b) if a < b else (b, a)
                 if pair in seen:
                     continue
