@@ -89,3 +89,18 @@ def test_every_basic_character_alone_agrees_with_pypinyin() -> None:
 @given(st.lists(st.sampled_from([*_TRICKY, *_COMMON, *_ODD, "长江", "重庆", "朝阳"]), max_size=8).map("".join))
 def test_any_mix_agrees_with_pypinyin(name: str) -> None:
     assert _uncached(name) == _by_pypinyin(name)
+
+
+def test_no_character_a_name_may_hold_is_a_digit() -> None:
+    """name_problem accepts a name matching the pattern before it looks for digits: that is only the same answer
+    while no character the pattern allows is a digit (str.isdigit), which this pins."""
+    from pensiondesk.domain.names import name_problem
+
+    ranges = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134A)]
+    allowed = [chr(code) for low, high in ranges for code in range(low, high + 1)] + list("·• AZaz")
+    assert all(names._NAME_RE.match(ch) for ch in allowed[::97])
+    assert not any(ch.isdigit() for ch in allowed)
+    assert name_problem("张三") is None and name_problem("买买提·吐尔逊") is None
+    assert "数字" in (name_problem("张三3") or "") and "数字" in (name_problem("张三٣") or "")
+    assert "符号" in (name_problem("张三!") or "") and "过长" in (name_problem("张" * 41) or "")
+    assert name_problem("  ") == "姓名不能为空"

@@ -116,8 +116,8 @@ def name_problem(name: str) -> str | None:
         return "姓名不能为空"
     if len(stripped) > 40:
         return "姓名过长（最多40个字）"
+    if _NAME_RE.match(stripped):
+        return None  # the usual case, answered first: none of the characters the pattern allows is a digit
     if any(ch.isdigit() for ch in stripped):
         return "姓名中不能有数字，请核对是否把身份证号或电话填进了姓名栏"
-    if not _NAME_RE.match(stripped):
-        return "姓名中有不能识别的符号，只能包含汉字、间隔号“·”或字母"
-    return None
+    return "姓名中有不能识别的符号，只能包含汉字、间隔号“·”或字母"
