@@ -269,3 +269,23 @@ def test_any_single_wrong_check_character_is_caught(first17: str, wrong: str) ->
         parse(first17 + wrong, today=TODAY)
     assert caught.value.code is IdErrorCode.CHECK
     assert "应为" not in caught.value.message  # no digit is offered (domain.md §2)
+
+
+def _outcome(raw: str, today: date) -> tuple[object, ...]:
+    try:
+        rid = parse(raw, today=today)
+    except InvalidIdNumber as error:
+        return ("refused", error.code, error.message)
+    return (rid.number, rid.birth_date, rid.sex, rid.area_code, rid.converted_from_15, rid.original.strip())
+
+
+@given(
+    first17=st.from_regex(r"\A[0-9]{6}(18[0-9]{2}|19[0-9]{2}|20[0-3][0-9])(0[0-9]|1[0-3])[0-3][0-9][0-9]{3}\Z"),
+    last=st.sampled_from(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "own"]),
+    today=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+)
+def test_plain_numbers_parse_as_the_full_path_does(first17: str, last: str, today: date) -> None:
+    """A plain 18-character number takes a short path: the same answer and the same refusal as the number with a
+    space after it (which goes the whole way), for valid, wrong-check, impossible-date, pre-1880 and future ones."""
+    raw = first17 + (check_character(first17) if last == "own" else last)
+    assert _outcome(raw, today) == _outcome(raw + " ", today)

@@ -122,6 +122,10 @@ def test_phone_formats() -> None:
     assert phone_problem(None) is None
     message = phone_problem("12345")
     assert message is not None and "11 位" in message and "区号" in message
+    # Plain 11-digit numbers (a short path): a mobile starts 13–19; 10…, 11…, 12… are not numbers.
+    for second in "0123456789":
+        assert (phone_problem(f"1{second}812345678") is None) is (second in "3456789"), second
+    assert phone_problem("23812345678") is not None and phone_problem("1381234567８") is None
 
 
 def test_a_clean_input_has_no_problems(db: Database, village_id: str) -> None:
@@ -326,6 +330,45 @@ def test_large_batch_finds_near_ids_among_registered_people(db: Database, villag
     similar = [p for p in results[-1] if p.code == "similar_id"]
     assert len(similar) == 1 and ZHANG_ID in similar[0].message
     assert all(not errors(problems) for problems in results)
+
+
+def test_large_batch_near_ids_are_what_bucketing_everything_finds(db: Database, village_id: str) -> None:
+    """The registered near IDs of a large batch are bucketed only in the groups (pinyin initials) that hold a
+    registered number: the same matches, in the same order, as bucketing every number — a person near two
+    registered ones, a number both registered and in the batch under other initials, groups with none."""
+    birth = date(1980, 5, 5)
+    registered = [
+        head("张三", make_id(birth, 11)),
+        head("张山", make_id(birth, 13)),
+        head("李四", make_id(birth, 15)),
+        head("张杉", make_id(birth, 97)),
+        head("王五", make_id(date(1990, 1, 1), 21)),
+    ]
+    with db.session() as s:
+        add_persons(s, WANG, registered, village_id=village_id, today=TODAY)
+    batch = [
+        ("张思", make_id(birth, 17)),  # near 张三 and 张杉 (zs; 张山's number is 李山's below)
+        ("张森", make_id(birth, 31)),  # near 张三 only
+        ("李斯", make_id(birth, 19)),  # near 李四 (ls)
+        ("李山", make_id(birth, 13)),  # 张山's number under other initials
+        ("赵六", make_id(birth, 51)),  # no registered zl
+        ("王武", make_id(date(1990, 1, 1), 12)),  # 021 → 012: a swap
+    ] + [(p.name, p.id_number) for p in roster(150, seed=5)]
+    numbers = {number: pinyin_initials(name) for name, number in batch}
+    with db.session() as s:
+        lookups = people._Lookups(s, village_id)
+        lookups.load(numbers, (), (), ())
+        stored = {number: initials for number, initials in s.execute(select(Person.id_number, Person.name_initials))}
+    expected: dict[str, list[tuple[str, str]]] = {}
+    for a, b, how in people._similar_pairs({**stored, **numbers}):  # what the lookup did before: every number
+        if a in numbers and b in stored:
+            expected.setdefault(a, []).append((b, how))
+        if b in numbers and a in stored:
+            expected.setdefault(b, []).append((a, how))
+    found = {number: [(known.id_number, how) for known, how in near] for number, near in lookups.similar.items()}
+    assert found == expected
+    assert sorted(other for other, _ in found[make_id(birth, 17)]) == [make_id(birth, 11), make_id(birth, 97)]
+    assert make_id(date(1990, 1, 1), 12) in found and make_id(birth, 51) not in found
 
 
 def test_new_group_warning_only_when_the_village_has_groups(db: Database, village_id: str, zhang: str) -> None:
@@ -1093,6 +1136,65 @@ def test_block_keys_catch_every_one_digit_change_and_adjacent_swap() -> None:
         assert set(_block_keys(number)) & set(_block_keys(other)), other
     swaps = sum(1 for i in range(16) if number[i] != number[i + 1])  # swapping equal digits changes nothing
     assert len(set(_neighbours(number))) == len(_neighbours(number)) == 17 * 9 + swaps
+
+
+def _similar_pairs_bucketing_everything(numbers: dict[str, str]) -> list[tuple[str, str, str]]:
+    """``people._similar_pairs`` as it was until 2026-12-04: one bucket per (group, key) over all the numbers."""
+    from collections import defaultdict
+
+    from pensiondesk.services.people import _block_keys, how_similar
+
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for number, group in numbers.items():
+        if len(number) == 18:
+            for key in _block_keys(number):
+                buckets[group + "\x1f" + key].append(number)
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pair = (a, b) if a < b else (b, a)
+                how = how_similar(a, b)
+                if pair not in seen and how is not None:
+                    seen.add(pair)
+                    found.append((pair[0], pair[1], how))
+    return found
+
+
+def test_similar_pairs_group_by_group_find_the_same_pairs_in_each_numbers_order() -> None:
+    """Searching each initials group on its own finds exactly the pairs bucketing everything at once found, and
+    lists every number's pairs in the same order (twins and triplets one digit apart, swaps, groups of 1, 2, many)."""
+    import random
+
+    from pensiondesk.services.people import _similar_pairs
+
+    rng = random.Random(20261204)
+    numbers: dict[str, str] = {}
+    for _ in range(3000):
+        birth = date(rng.randint(1940, 2020), rng.randint(1, 12), rng.randint(1, 28))
+        seq = rng.randrange(1, 990)
+        initials = "".join(rng.choice("zwlyh") for _ in range(rng.choice((2, 3))))
+        numbers[make_id(birth, seq)] = initials
+        for step in range(rng.choice((0, 0, 0, 1, 2, 3))):  # siblings born the same day, near sequence numbers
+            numbers[make_id(birth, seq + 2 * (step + 1))] = initials if rng.random() < 0.8 else "x"
+        if rng.random() < 0.05:  # a swap of the 15th and 16th digits
+            swapped = f"{seq:03d}"
+            numbers[make_id(birth, int(swapped[1] + swapped[0] + swapped[2]))] = initials
+    numbers["12345"] = "zw"  # not 18 characters: never paired
+    expected = _similar_pairs_bucketing_everything(numbers)
+    found = list(_similar_pairs(numbers))
+    assert sorted(found) == sorted(expected) and len(found) > 300
+
+    def by_number(pairs: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str, str]]]:
+        listed: dict[str, list[tuple[str, str, str]]] = {}
+        for pair in pairs:
+            for number in pair[:2]:
+                listed.setdefault(number, []).append(pair)
+        return listed
+
+    assert by_number(found) == by_number(expected)
+    assert any(len(pairs) > 2 for pairs in by_number(found).values())  # numbers with several near ones
 
 
 def test_module_exports_what_the_importer_uses() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -152,3 +154,59 @@ def test_audit_chain_verifies_and_finds_the_first_broken_link(db: Database) -> N
         conn.execute("delete from audit_entry where seq = ?", (seqs[1],))
     with db.session() as s:
         assert verify_audit_chain(s) == seqs[2]
+
+
+def test_bulk_recorder_writes_the_text_it_always_wrote(db: Database) -> None:
+    """BulkRecorder writes each record's ``after`` as ``canonical`` (json.dumps, sorted keys) text, byte for byte,
+    and the outbox payload as that text with ``_operator`` added at the end, for every kind of value — the plain
+    ones it writes itself and the rest (floats, enums, nested values) it leaves to json — so the hashes chain."""
+    from enum import StrEnum
+
+    from pensiondesk.services.recording import BulkRecorder, audit_hash, canonical
+
+    class Kind(StrEnum):
+        A = "a"
+
+    records: list[dict[str, Any]] = [
+        {"name": "张三", "z": None, "a": True, "b": False, "n": 0, "m": -17, "big": 10**30, "version": 1},
+        {"text": 'quote " backslash \\ slash / tab \t newline \n nul \x00 bell \x07 del \x7f', "e": "é ü ß"},
+        {"odd": "\u2028\u2029 \ufeff \U0001f600 𠀀", "empty": "", "space": " "},
+        {"B": 1, "a": 2, "_x": 3, "Z": 4, "中": 5, "ä": 6, "1": 7},
+        {},
+        {"float": 1.5, "name": "x"},
+        {"enum": Kind.A},
+        {"nested": {"b": 1, "a": [1, "二", None]}, "name": "y"},
+        {"name": "张三", "z": None, "a": True, "b": False, "n": 3, "m": -1, "big": 2, "version": 2},
+    ]
+    with db.session() as s:
+        recorder = BulkRecorder(s, ACTOR)
+        prev = recorder.prev_hash
+        for number, after in enumerate(records):
+            recorder.created("thing", f"id-{number}", after, action="add_thing")
+        recorder.write()
+    with db.session() as s:
+        raw = s.connection().exec_driver_sql("SELECT entity_id, after, prev_hash, hash FROM audit_entry ORDER BY seq")
+        audit = {entity_id: (after, prev_hash, digest) for entity_id, after, prev_hash, digest in raw}
+        raw = s.connection().exec_driver_sql("SELECT record_id, payload FROM sync_outbox")
+        outbox = dict(raw.all())
+        entries = {e.entity_id: e for e in s.scalars(select(AuditEntry))}
+        for number, after in enumerate(records):
+            entity_id = f"id-{number}"
+            text, prev_hash, digest = audit[entity_id]
+            assert text == canonical(after)
+            assert outbox[entity_id] == canonical(after)[:-1] + ("," if after else "") + '"_operator":"wang"}'
+            entry = entries[entity_id]
+            content = {
+                "id": entry.id,
+                "at": entry.at.isoformat(),
+                "user": "wang",
+                "action": "add_thing",
+                "entity_type": "thing",
+                "entity_id": entity_id,
+                "before": None,
+                "after": json.loads(canonical(after)),
+                "reason": None,
+            }
+            assert prev_hash == prev and digest == audit_hash(prev, content)
+            prev = digest
+        assert verify_audit_chain(s) is None

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from operator import mul
 
 from pensiondesk.domain.codes import Sex
 
@@ -133,6 +134,10 @@ def parse(raw: str, *, today: date | None = None) -> ResidentId:
     real calendar date not after ``today`` (default: the current date), and the check character. The
     address code is never checked.
     """
+    if len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and (raw[17] == "X" or raw[17].isdigit()):
+        plain = _parse_plain(raw, date.today() if today is None else today)
+        if plain is not None:
+            return plain
     text = normalize(raw)
     if not text:
         raise InvalidIdNumber(IdErrorCode.LENGTH, "身份证号为空：请输入 18 位公民身份号码")
@@ -191,6 +196,27 @@ def parse(raw: str, *, today: date | None = None) -> ResidentId:
         converted_from_15=converted,
         original=raw,
     )
+
+
+_ZERO_WEIGHT = ord("0") * sum(WEIGHTS)
+
+
+def _parse_plain(number: str, today: date) -> ResidentId | None:
+    """:func:`parse` of 17 ASCII digits and a digit or X — a text ``normalize`` leaves as it is — when it is valid;
+    ``None`` sends it the whole way for the message. A roster checks tens of thousands of such numbers."""
+    # Σ a_i·W_i over the digits' byte values, less what the '0' (48) in each byte adds.
+    total = sum(map(mul, number[:17].encode("ascii"), WEIGHTS)) - _ZERO_WEIGHT
+    if CHECK_CHARACTERS[total % 11] != number[17]:
+        return None
+    year = int(number[6:10])
+    try:
+        birth = date(year, int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+    if birth > today or year < EARLIEST_BIRTH_YEAR:
+        return None
+    sex = Sex.MALE if int(number[16]) % 2 == 1 else Sex.FEMALE
+    return ResidentId(number, birth, sex, number[:6], False, number)
 
 
 def is_valid(raw: str, *, today: date | None = None) -> bool:

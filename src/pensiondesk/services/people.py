@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Final, Literal, Protocol, TypeVar
 
 from sqlalchemy import func, select
@@ -224,6 +225,15 @@ def phone_problem(phone: str | None) -> str | None:
     A mobile number is 11 digits starting with 1 (``+86``/``86`` in front is accepted); a landline needs its
     area code (0371-12345678, (0371)12345678, 037112345678), optionally with an extension.
     """
+    if (
+        phone is not None
+        and len(phone) == 11
+        and phone[0] == "1"
+        and phone[1] in "3456789"
+        and phone.isascii()
+        and phone.isdigit()
+    ):
+        return None  # a plain mobile number, most of a roster: nothing to clean
     text = _clean(phone)
     if text is None:
         return None
@@ -340,20 +350,39 @@ def _similar_pairs(numbers: Mapping[str, str]) -> Iterator[tuple[str, str, str]]
     """(a, b, how) for every pair of numbers one digit or one adjacent swap apart *within the same group*, once.
 
     ``numbers`` maps each ID number to its group — the pinyin initials of the person's name, since a near ID counts
-    only when the names agree (:func:`names_agree`; the same name has the same initials). Grouping first keeps the
-    buckets tiny: 100,000 residents are a fraction of a second.
+    only when the names agree (:func:`names_agree`; the same name has the same initials). Each group is searched
+    on its own: a group of one has no pair, a group of two is one comparison, a larger one is bucketed (only
+    numbers sharing a bucket are compared). 100,000 residents are a fraction of a second.
+
+    The pairs of one group come in the order of its numbers in ``numbers`` (bucket by bucket), so a number's
+    pairs are always listed in the same order; pairs of different groups share no number.
     """
-    buckets: dict[str, list[str]] = defaultdict(list)
+    groups: dict[str, list[str]] = defaultdict(list)
     for number, group in numbers.items():
         if len(number) == 18:
-            for key in _block_keys(number):
-                buckets[group + "\x1f" + key].append(number)
+            groups[group].append(number)
+    for members in groups.values():
+        if len(members) == 2:
+            a, b = members
+            how = how_similar(a, b)
+            if how is not None:
+                yield (a, b, how) if a < b else (b, a, how)
+        elif len(members) > 2:
+            yield from _bucketed_pairs(members)
+
+
+def _bucketed_pairs(members: Sequence[str]) -> Iterator[tuple[str, str, str]]:
+    """The near pairs among ``members`` (one group), found by comparing only numbers that share a bucket."""
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for number in members:
+        for key in _block_keys(number):
+            buckets[key].append(number)
     seen: set[tuple[str, str]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
+    for bucket in buckets.values():
+        if len(bucket) < 2:
             continue
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
+        for i, a in enumerate(bucket):
+            for b in bucket[i + 1 :]:
                 pair = (a, b) if a < b else (b, a)
                 if pair in seen:
                     continue
@@ -499,7 +528,13 @@ class _Lookups:
                 for number, name_initials in self.session.execute(select(Person.id_number, Person.name_initials))
             }
             batch = set(numbers)
-            for a, b, how in _similar_pairs({**stored, **numbers}):
+            merged = {**stored, **numbers}
+            # Only pairs with a registered number count. A group (pinyin initials) holding no registered number
+            # has no such pair, so its numbers are left out; every other group keeps all its numbers in the same
+            # order, hence the same buckets and pairs in the same order. (Into an empty village: no work at all;
+            # the pairs within the batch are the caller's, found on their own.)
+            registered_groups = {merged[number] for number in stored}
+            for a, b, how in _similar_pairs({n: group for n, group in merged.items() if group in registered_groups}):
                 if a in batch and b in stored:
                     matches[a].append((b, how))
                 if b in batch and a in stored:
@@ -531,7 +566,48 @@ class _Prepared:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _prepare(index: int, inp: PersonInput, today: date, pack: PolicyPack) -> _Prepared:
+class _PackAnswers:
+    """The policy pack's answers for one batch, each distinct question asked once: a roster repeats the same few
+    参保身份 codes and 缴费档次 on every row (the answers are the pack's, which does not change within a batch)."""
+
+    def __init__(self, pack: PolicyPack) -> None:
+        self.pack = pack
+        self._categories: dict[str, Problem | None] = {}
+        self._tiers: dict[tuple[str, tuple[str, ...]], Problem | None] = {}
+
+    def category_problem(self, code: str) -> Problem | None:
+        """The problem of a 参保身份 code the pack does not define (``None``: it does)."""
+        try:
+            return self._categories[code]
+        except KeyError:
+            pass
+        problem: Problem | None = None
+        try:
+            self.pack.category(code)
+        except PolicyLookupError:
+            known = "、".join(f"{c.code} {c.name}" for c in self.pack.identity_categories)
+            problem = Problem(
+                "category_codes",
+                f"参保身份代码“{code}”在当前策略包中没有定义；可用的代码：{known}",
+                Severity.ERROR,
+                "category",
+            )
+        self._categories[code] = problem
+        return problem
+
+    def tier_problem(self, tier_yuan: str | None, codes: list[str]) -> Problem | None:
+        """:func:`_tier_problem` of the pack."""
+        if tier_yuan is None:
+            return None
+        key = (tier_yuan, tuple(codes))
+        try:
+            return self._tiers[key]
+        except KeyError:
+            problem = self._tiers[key] = _tier_problem(tier_yuan, codes, self.pack)
+            return problem
+
+
+def _prepare(index: int, inp: PersonInput, today: date, answers: _PackAnswers) -> _Prepared:
     problems: list[Problem] = []
     name = inp.name.strip() if isinstance(inp.name, str) else ""
     bad_name = name_problem(name)
@@ -574,21 +650,12 @@ def _prepare(index: int, inp: PersonInput, today: date, pack: PolicyPack) -> _Pr
         code = raw.strip()
         if not code or code in codes:
             continue
-        try:
-            pack.category(code)
-        except PolicyLookupError:
-            known = "、".join(f"{c.code} {c.name}" for c in pack.identity_categories)
-            problems.append(
-                Problem(
-                    "category_codes",
-                    f"参保身份代码“{code}”在当前策略包中没有定义；可用的代码：{known}",
-                    Severity.ERROR,
-                    "category",
-                )
-            )
+        bad_code = answers.category_problem(code)
+        if bad_code is not None:
+            problems.append(bad_code)
             continue
         codes.append(code)
-    tier = _tier_problem(inp.tier_yuan, codes, pack)
+    tier = answers.tier_problem(inp.tier_yuan, codes)
     if tier is not None:
         problems.append(tier)
 
@@ -812,7 +879,8 @@ def check_person_inputs(
     pending = pending_heads or ()
     pending_numbers = {normalize(p) for p in pending if "\x1f" not in p}
     pending_keys = {p for p in pending if "\x1f" in p}
-    rows = [_prepare(i, inp, day, pack) for i, inp in enumerate(inputs)]
+    answers = _PackAnswers(pack)
+    rows = [_prepare(i, inp, day, answers) for i, inp in enumerate(inputs)]
 
     initials: dict[str, str] = {}
 
@@ -1072,7 +1140,7 @@ def add_person(
     if errors:
         raise ServiceError(errors)
     pack = policy_pack_in_force(session, day)
-    prepared = _prepare(0, inp, day, pack)
+    prepared = _prepare(0, inp, day, _PackAnswers(pack))
     rid = prepared.rid
     assert rid is not None
 
@@ -1185,21 +1253,6 @@ _GROUP_COLUMNS: Final = tuple(attr.key for attr in VillagerGroup.__mapper__.colu
 _HOUSEHOLD_COLUMNS: Final = tuple(attr.key for attr in Household.__mapper__.column_attrs)
 _PERSON_COLUMNS: Final = tuple(attr.key for attr in Person.__mapper__.column_attrs)
 _CATEGORY_COLUMNS: Final = tuple(attr.key for attr in PersonCategory.__mapper__.column_attrs)
-_ID18 = re.compile(r"\d{17}[\dX]")
-
-
-def _fast_number(raw: str, today: date) -> ResidentId:
-    """Parse an ID already checked by :func:`check_person_input`; the full parser only when it is not plain."""
-    text = raw.strip().upper() if isinstance(raw, str) else ""
-    if _ID18.fullmatch(text) and check_character(text[:17]) == text[17]:
-        try:
-            birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
-        except ValueError:
-            birth = None
-        if birth is not None and birth <= today and birth.year >= 1880:
-            sex = Sex.MALE if int(text[16]) % 2 else Sex.FEMALE
-            return ResidentId(text, birth, sex, text[:6], False, raw)
-    return parse(raw, today=today)
 
 
 @dataclass
@@ -1262,7 +1315,7 @@ def add_persons(
         if index % BULK_CHUNK == 0:
             check_cancel()
         try:
-            rid = _fast_number(inp.id_number, day)
+            rid = parse(inp.id_number, today=day)  # a plain number is checked in a microsecond (its short path)
         except InvalidIdNumber as error:
             problems.append(f"第 {index + 1} 条（{inp.name}）：{error.message}")
             continue
@@ -1318,7 +1371,7 @@ def add_persons(
         raw_head = _clean(row.inp.household_head_id_number)
         if raw_head is not None:
             try:
-                head_numbers[row.index] = _fast_number(raw_head, day).number
+                head_numbers[row.index] = parse(raw_head, today=day).number
             except InvalidIdNumber as error:
                 problems.append(f"第 {row.index + 1} 条（{row.name}）：户主身份证号有误：{error.message}")
     db_numbers = sorted({n for n in head_numbers.values() if n not in batch_by_number})
@@ -1392,8 +1445,14 @@ def add_persons(
     if insert_person.stored("birth_date", date(2001, 2, 3)) != "2001-02-03":
         raise RuntimeError("SQLAlchemy stores dates differently than this bulk path assumes (ISO text)")
 
-    def stored_row(after: Mapping[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
-        return tuple(stamps_stored[c] if c in stamps_stored else after[c] for c in columns)
+    # A row's values in column order with the stamps in their stored form: one merged dict read by an itemgetter.
+    getters = {
+        columns: itemgetter(*columns)
+        for columns in (_GROUP_COLUMNS, _HOUSEHOLD_COLUMNS, _PERSON_COLUMNS, _CATEGORY_COLUMNS)
+    }
+
+    def stored_row(after: dict[str, Any], columns: tuple[str, ...]) -> tuple[Any, ...]:
+        return tuple(getters[columns](after | stamps_stored))
 
     order = _next_group_order(session, village_id)
     group_rows = []

@@ -227,6 +227,47 @@ class UuidSource:
         self._pool = pool
 
 
+_FLAT_KEYS: dict[tuple[Any, ...], tuple[tuple[str, str], ...] | None] = {}
+
+
+def _canonical_flat(data: dict[str, Any]) -> str:
+    """:func:`canonical` of a flat record, the same text without ``json.dumps``' per-call set-up and sort.
+
+    A bulk path serialises tens of thousands of records of one shape (a person's columns): the keys' order and
+    their JSON are worked out once per shape, and values of the plain JSON types are written as ``json`` writes
+    them (strings by its own ``encode_basestring``, ints by ``int.__repr__``). Anything else — a float, a
+    nested value, an enum, a non-string key — goes to :func:`canonical` whole.
+    """
+    shape = tuple(data)
+    try:
+        keys = _FLAT_KEYS[shape]
+    except KeyError:
+        keys = None
+        if all(type(key) is str for key in shape):
+            keys = tuple((key, encode_basestring(key) + ":") for key in sorted(shape))
+        if len(_FLAT_KEYS) < 64:  # a handful of record shapes; never grows without bound
+            _FLAT_KEYS[shape] = keys
+    if keys is None:
+        return canonical(data)
+    parts = []
+    for key, head in keys:
+        value = data[key]
+        kind = type(value)
+        if kind is str:
+            parts.append(head + encode_basestring(value))
+        elif value is None:
+            parts.append(head + "null")
+        elif value is True:
+            parts.append(head + "true")
+        elif value is False:
+            parts.append(head + "false")
+        elif kind is int:
+            parts.append(head + int.__repr__(value))
+        else:
+            return canonical(data)
+    return "{" + ",".join(parts) + "}"
+
+
 class BulkRecorder:
     """Audit entries and outbox rows for many created records at once (批量留痕), e.g. a roster import.
 
@@ -262,7 +303,7 @@ class BulkRecorder:
     ) -> None:
         """Queue the entries for one created record; ``after`` must already be JSON-safe (see :func:`jsonable`)."""
         entry_id = self.new_id()
-        after_text = canonical(after)
+        after_text = _canonical_flat(after)
         # canonical() of the whole entry, assembled around the already canonical ``after`` (keys in sorted order).
         content = (
             f'{{"action":{_dumps(action)},"after":{after_text},"at":{self._at_text},"before":null,'
