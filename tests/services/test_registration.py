@@ -98,6 +98,18 @@ def test_register_enters_the_form_and_leaves_the_status(db: Database, adult: str
         assert verify_audit_chain(s) is None
 
 
+def test_register_as_ordinary_stores_no_category(db: Database, adult: str) -> None:
+    """Choosing 普通 (011) is having no other category: stored as none, as the form, the import and the default do."""
+    with db.session() as s:
+        chosen = register(s, WANG, adult, registered_on=date(2026, 3, 1), category_code=" 011 ", tier_yuan="300")
+        assert (chosen.category_code, chosen.tier_fen) == (None, 30000)
+    with db.session() as s:
+        outbox = s.scalars(select(OutboxEntry).where(OutboxEntry.record_type == "registration")).one()
+        assert outbox.payload["category_code"] is None
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "registration")).one()
+        assert entry.after is not None and entry.after["category_code"] is None
+
+
 @pytest.mark.parametrize(
     ("birth", "flags", "expected"),
     [

@@ -279,9 +279,10 @@ def register(
     excluded — student, employee pension, public staff, other state pension, hukou elsewhere — or terminated);
     the resident is already enrolled or has a registration under way or approved. ``category_code`` (参保身份)
     must be in the policy pack, and a hardship category must already be held by the person with its proof;
-    left empty, the person's hardship category that counts is used (none: 普通). ``tier_yuan`` (缴费档次, e.g.
-    "200") must be a tier the person may choose. The person's status does not change until the county approves
-    (see the module docstring). A 复核员 may not enter a registration (domain.md §14: a reviewer never edits).
+    left empty, the person's hardship category that counts is used (none: 普通); 普通 itself is stored as none.
+    ``tier_yuan`` (缴费档次, e.g. "200") must be a tier the person may choose. The person's status does not change
+    until the county approves (see the module docstring). A 复核员 may not enter a registration (domain.md §14: a
+    reviewer never edits).
     """
     require_entry(actor, "录入参保登记")
     day = today or date.today()
@@ -324,6 +325,8 @@ def register(
                         "添加该身份及证明材料，再选择它",
                     )
                 )
+            elif code == pack.ordinary_code:
+                code = None  # 普通 is having no other category: stored as none, as every other path does
     else:
         code = _default_category(held, pack)
     tier_fen: int | None = None
