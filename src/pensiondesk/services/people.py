@@ -52,7 +52,13 @@ from pensiondesk.domain.idnumber import (
 )
 from pensiondesk.domain.money import InvalidAmount, format_yuan, parse_yuan
 from pensiondesk.domain.names import name_problem, pinyin_initials
-from pensiondesk.domain.policy import InvalidPolicyPack, PolicyLookupError, PolicyPack, parse_policy_pack
+from pensiondesk.domain.policy import (
+    IdentityCategory,
+    InvalidPolicyPack,
+    PolicyLookupError,
+    PolicyPack,
+    parse_policy_pack,
+)
 from pensiondesk.resources import load_default_policy_pack
 from pensiondesk.services.people_types import PersonInput, Problem, ServiceError, Severity
 from pensiondesk.services.permissions import require_entry
@@ -2218,6 +2224,40 @@ def rename_group(session: Session, actor: Actor, group_id: str, new_name: str) -
 # --- identity categories ----------------------------------------------------------------------------------------
 
 
+def _category_period_problems(
+    category: IdentityCategory, proof: str | None, valid_from: date | None, valid_to: date | None
+) -> list[Problem]:
+    """What :func:`add_category` and :func:`complete_category` both refuse: a hardship category without its proof
+    reference, a validity that ends before it starts."""
+    problems: list[Problem] = []
+    if category.hardship and proof is None:
+        problems.append(Problem("proof_ref", f"“{category.name}”属于困难群体，需要政府代缴，必须登记证明材料编号"))
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        problems.append(Problem("valid_to", "有效期截止日期不能早于开始日期"))
+    return problems
+
+
+def _overlaps_held(
+    session: Session,
+    person_id: str,
+    code: str,
+    valid_from: date | None,
+    valid_to: date | None,
+    *,
+    other_than: str | None = None,
+) -> bool:
+    """Whether the person holds ``code`` for a period overlapping ``valid_from``–``valid_to`` (open ends: for
+    ever), leaving out the record ``other_than``."""
+    start, end = valid_from or date.min, valid_to or date.max
+    query = select(PersonCategory).where(PersonCategory.person_id == person_id, PersonCategory.category_code == code)
+    if other_than is not None:
+        query = query.where(PersonCategory.id != other_than)
+    return any(
+        (held.valid_from or date.min) <= end and start <= (held.valid_to or date.max)
+        for held in session.scalars(query)
+    )
+
+
 def add_category(
     session: Session,
     actor: Actor,
@@ -2255,24 +2295,14 @@ def add_category(
             ]
         )
     proof = _clean(proof_ref)
-    problems: list[Problem] = []
-    if category.hardship and proof is None:
-        problems.append(Problem("proof_ref", f"“{category.name}”属于困难群体，需要政府代缴，必须登记证明材料编号"))
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        problems.append(Problem("valid_to", "有效期截止日期不能早于开始日期"))
-    start = valid_from or date.min
-    end = valid_to or date.max
-    for existing in session.scalars(
-        select(PersonCategory).where(PersonCategory.person_id == person.id, PersonCategory.category_code == code)
-    ):
-        if (existing.valid_from or date.min) <= end and start <= (existing.valid_to or date.max):
-            problems.append(
-                Problem(
-                    "category_code",
-                    f"{person.name}已有“{category.name}”身份（有效期与本次重叠）；如需更新，请先结束原身份",
-                )
+    problems = _category_period_problems(category, proof, valid_from, valid_to)
+    if _overlaps_held(session, person.id, code, valid_from, valid_to):
+        problems.append(
+            Problem(
+                "category_code",
+                f"{person.name}已有“{category.name}”身份（有效期与本次重叠）；如需更新，请先结束原身份",
             )
-            break
+        )
     if problems:
         raise ServiceError(problems)
     record = PersonCategory(
@@ -2350,22 +2380,9 @@ def complete_category(
     except PolicyLookupError as error:
         raise ServiceError(error.message) from None
     proof = _clean(proof_ref)
-    problems: list[Problem] = []
-    if category.hardship and proof is None:
-        problems.append(Problem("proof_ref", f"“{category.name}”属于困难群体，需要政府代缴，必须登记证明材料编号"))
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        problems.append(Problem("valid_to", "有效期截止日期不能早于开始日期"))
-    start, end = valid_from or date.min, valid_to or date.max
-    for other in session.scalars(
-        select(PersonCategory).where(
-            PersonCategory.person_id == record.person_id,
-            PersonCategory.category_code == record.category_code,
-            PersonCategory.id != record.id,
-        )
-    ):
-        if (other.valid_from or date.min) <= end and start <= (other.valid_to or date.max):
-            problems.append(Problem("valid_from", f"有效期与这个人另一段“{category.name}”身份重叠；请核对日期"))
-            break
+    problems = _category_period_problems(category, proof, valid_from, valid_to)
+    if _overlaps_held(session, record.person_id, record.category_code, valid_from, valid_to, other_than=record.id):
+        problems.append(Problem("valid_from", f"有效期与这个人另一段“{category.name}”身份重叠；请核对日期"))
     if problems:
         raise ServiceError(problems)
     before = snapshot(record)
